@@ -1,0 +1,1 @@
+"""Fuji Wellness patient assistant: a Telegram bot for lower back and hip pain."""

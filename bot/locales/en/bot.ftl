@@ -1,0 +1,99 @@
+# Fuji Wellness bot: every user-facing string, English.
+
+## /start and consent
+welcome =
+    Welcome to { $clinic }! 👋
+    I answer questions about lower back and hip pain, acupuncture, our acupoints, exercises and posture, and I help you book a session.
+disclaimer =
+    I give general information from the clinic's own material. I cannot examine you or diagnose anything, and I do not replace a doctor. In an emergency call 119; for urgent medical advice in Tokyo call #7119.
+consent-ask =
+    May I store a few details (your Telegram id, language, time zone and when you last used the bot) so I can reply in your language and send reminders you ask for? I never store the text of your questions. You can delete everything at any time with /forget.
+consent-agree = ✅ I agree
+consent-decline = Not now
+consent-saved = Thank you. Your preferences are saved. Ask me anything, or tap /topics to browse.
+consent-declined = No problem: nothing is stored. You can still ask me questions, and you can agree later with /start.
+language-ask = Which language would you like?
+language-set = I will reply in English.
+start-next = Type a question, for example "Does acupuncture hurt?", or browse with /topics.
+
+## /help
+help =
+    <b>What I can do</b>
+    Just type a question about back or hip pain, acupuncture, exercises or the clinic.
+
+    /topics – browse everything by section
+    /book – booking link, address and map
+    /privacy – what I store about you
+    /forget – delete everything about you
+    /start – welcome, language and consent
+    /help – this list
+
+    I give general information, not a diagnosis. Emergency: 119. Urgent advice in Tokyo: #7119.
+
+## Commands menu
+cmd-start = Welcome, language and consent
+cmd-help = What I can do
+cmd-topics = Browse topics
+cmd-book = Book a session, address and map
+cmd-privacy = What I store about you
+cmd-forget = Delete everything about me
+
+## /topics
+topics-sections = Choose a section:
+topics-in-section = <b>{ $section }</b>: choose a topic.
+button-back-sections = « All sections
+button-back-section = « { $section }
+
+## Answers
+related-header = Related topics:
+fallback =
+    I'm sorry, I don't have an answer to that in the clinic's material, and I'd rather not guess.
+    I can help with lower back and hip pain, acupuncture, our six acupoints, exercises, posture, and booking. Try /topics to browse, or ask the clinic directly: { $email }.
+fact-missing = not listed here; please ask the clinic ({ $email })
+
+## Urgent advice
+urgent-emergency =
+    🚨 <b>Call 119 for an ambulance now.</b>
+    { $reason } This needs a doctor straight away.
+    Not sure? Call #7119 (Tokyo Emergency Consultation Center, 24 hours; 03-3212-2323 from phones that cannot dial it). English-speaking clinics: Himawari 03-5285-8181 (9:00–20:00).
+    Acupuncture is not the right first step for this. Please get medical help first; we are glad to see you again once a doctor has checked you.
+urgent-same-day =
+    ⚠️ <b>Please see a doctor today.</b>
+    { $reason } A doctor should check this before any acupuncture.
+    For advice on how urgent it is and where to go, call #7119 (Tokyo, 24 hours; 03-3212-2323 from phones that cannot dial it). English-speaking clinics: Himawari 03-5285-8181 (9:00–20:00). If it gets worse, or you feel faint, confused or very unwell, call 119.
+    Acupuncture is not the right first step for this.
+reason-cauda-equina = Numbness between the legs, new bladder or bowel problems, or weakness or numbness in both legs can mean the nerves at the base of the spine are being squeezed.
+reason-infection = Back pain with a fever or chills, especially after a spinal injection or surgery, can be a sign of infection.
+reason-cancer = Back pain with a history of cancer, unexplained weight loss, or constant pain at night should be checked by a doctor.
+reason-fracture = Sudden back pain after a fall or accident, or with osteoporosis or steroid medicines, can mean a broken bone.
+reason-aneurysm = Sudden severe pain in the belly and back, especially with feeling faint, can be a problem with the main blood vessel.
+reason-kidney = Pain in the side or back with fever, or blood in the urine, can be a kidney infection or stone.
+reason-hip-fracture = Hip pain after a fall, especially if you cannot stand or the leg looks shorter or turned out, can mean a broken hip.
+reason-septic-hip = A hot, swollen, very painful hip with fever can be an infected joint.
+reason-chest-pain = Back pain together with chest pain can come from the heart or the main blood vessel.
+
+## /book
+book-intro = <b>Book a session at { $clinic }</b>
+book-button = 📅 Book online
+book-no-link = Online booking is not set up here yet. Please contact the clinic to book: { $email }
+book-address = 📍 <b>Address</b>: { $address }
+book-email = ✉️ <b>Email</b>: { $email }
+book-phone = ☎️ <b>Phone</b>: { $phone }
+book-map-button = 🗺 Open in maps
+
+## /privacy and /forget
+privacy-stored = <b>What I have stored about you now</b>: language { $language }, time zone { $timezone }, agreed on { $consented }.
+privacy-nothing = <b>What I have stored about you now</b>: nothing. You have not agreed to storage.
+forget-ask = Delete everything I have stored about you? This cannot be undone.
+forget-confirm = 🗑 Yes, delete everything
+forget-cancel = Keep my data
+forget-done = Done: everything I stored about you has been deleted. If you message me again, I will not remember you unless you agree again with /start.
+forget-nothing = I have nothing stored about you, so there is nothing to delete.
+forget-cancelled = Nothing was deleted.
+
+## Errors and edge cases
+stale-button = Sorry, that button is no longer valid. Please use /topics or /start again.
+group-go-private = I answer health questions only in a private chat, so your details stay private. Tap below to talk to me directly.
+group-button = 💬 Open a private chat
+error-apology = Sorry, something went wrong on my side. Please try again in a moment. In an emergency, call 119.
+not-text = I can only read text messages. Please type your question.

@@ -1,0 +1,82 @@
+"""The bot's settings: environment variables, then a `.env` file, then defaults."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/clinic-bot.sqlite3"
+_DURATION = re.compile(r"^(\d+)([dhm])$")
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Turn `24h`, `2h`, `30m` or `1d` into a timedelta."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 24h, 90m or 1d")
+    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure; see the README's Settings table."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    database_url: str = DEFAULT_DATABASE_URL
+    staff_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    clinic_timezone: str = "Asia/Tokyo"
+    booking_url: str = ""
+    reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = (
+        timedelta(hours=24),
+        timedelta(hours=2),
+    )
+    broadcast_rate: float = Field(default=25, gt=0, le=30)
+
+    clinic_name: str = "Fuji Wellness"
+    clinic_address: str = "21-14 Matsushima 1-chome, Edogawa-ku, Tokyo 132-0031, Japan"
+    clinic_email: str = "sunnyphamsensei@gmail.com"
+    clinic_phone: str = ""
+    clinic_hours: str = ""
+    clinic_prices: str = ""
+    clinic_latitude: float | None = None
+    clinic_longitude: float | None = None
+    content_dir: Path = REPO_ROOT / "content"
+    log_level: str = "INFO"
+
+    @field_validator("staff_ids", mode="before")
+    @classmethod
+    def _split_staff_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _split_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(parse_duration(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("clinic_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name") from error
+        return value
+
+    @property
+    def has_map_pin(self) -> bool:
+        """Whether the clinic's coordinates are set, so a map pin can be sent."""
+        return self.clinic_latitude is not None and self.clinic_longitude is not None

@@ -1,0 +1,1 @@
+"""When things are due: reminders and prompts (built by the reminders issue, #3)."""
