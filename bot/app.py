@@ -1,0 +1,142 @@
+"""Composition root: builds the services and the Telegram application, and runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.clock import Clock, SystemClock
+from bot.deps import DEPS_KEY, Deps
+from bot.handlers import common, patient, questions
+from bot.i18n import DEFAULT_LANGUAGE, Texts
+from bot.services.answering import Answerer, ClinicFacts
+from bot.services.patients import PatientService
+from bot.settings import Settings
+from bot.storage.db import create_engine, session_factory
+
+log = logging.getLogger(__name__)
+PATIENT_COMMANDS = ("start", "help", "topics", "book", "privacy", "forget")
+
+
+def clinic_facts(settings: Settings) -> ClinicFacts:
+    """The clinic facts content placeholders refer to."""
+    return ClinicFacts(
+        name=settings.clinic_name,
+        address=settings.clinic_address,
+        email=settings.clinic_email,
+        phone=settings.clinic_phone,
+        hours=settings.clinic_hours,
+        prices=settings.clinic_prices,
+        booking_url=settings.booking_url,
+    )
+
+
+def build_answerer(settings: Settings) -> Answerer:
+    """The answering service, from the content folder and settings."""
+    return Answerer.from_folder(settings.content_dir, clinic_facts(settings))
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Which handler serves what. Order matters: earlier groups run first."""
+    private = filters.ChatType.PRIVATE
+    # Group -1 runs for every update before the others and never stops them.
+    app.add_handler(TypeHandler(Update, common.note_activity), group=-1)
+    app.add_handler(CommandHandler("start", patient.cmd_start, filters=private))
+    app.add_handler(CommandHandler("help", patient.cmd_help, filters=private))
+    app.add_handler(CommandHandler("topics", questions.cmd_topics, filters=private))
+    app.add_handler(CommandHandler("book", patient.cmd_book, filters=private))
+    app.add_handler(CommandHandler("privacy", patient.cmd_privacy, filters=private))
+    app.add_handler(CommandHandler("forget", patient.cmd_forget, filters=private))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.on_question))
+    app.add_handler(MessageHandler(private & ~filters.TEXT, questions.on_not_text))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT, questions.on_group_message))
+    app.add_handler(CallbackQueryHandler(questions.on_topic, pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(questions.on_section, pattern=r"^s:"))
+    app.add_handler(CallbackQueryHandler(questions.on_sections, pattern=r"^S$"))
+    app.add_handler(CallbackQueryHandler(patient.on_consent, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(patient.on_language, pattern=r"^l:"))
+    app.add_handler(CallbackQueryHandler(patient.on_forget, pattern=r"^f:"))
+    # Anything else pressed is a forged or outdated button.
+    app.add_handler(CallbackQueryHandler(common.answer_stale))
+    app.add_error_handler(common.on_error)
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, engine: AsyncEngine | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The bot, wired to its services; nothing is contacted until it starts."""
+    assert settings.telegram_bot_token is not None
+    engine = engine or create_engine(settings.database_url)
+    app = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_url.replace("/bot", "/file/bot"))
+        .build()
+    )
+    app.bot_data[DEPS_KEY] = Deps(
+        settings=settings,
+        answerer=build_answerer(settings),
+        texts=Texts(),
+        patients=PatientService(session_factory(engine)),
+        clock=clock or SystemClock(),
+    )
+    app.bot_data["engine"] = engine
+    register_handlers(app)
+    return app
+
+
+async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
+    """The command menu, in every language the bot speaks."""
+    texts: Texts = app.bot_data[DEPS_KEY].texts
+    for language in texts.languages:
+        catalogue = texts(language)
+        commands = [BotCommand(name, catalogue.text(f"cmd-{name}")) for name in PATIENT_COMMANDS]
+        code = None if language == DEFAULT_LANGUAGE else language
+        await app.bot.set_my_commands(commands, language_code=code)
+
+
+async def serve(app: Application, stop: asyncio.Event, *, poll_timeout: float = 30) -> None:  # type: ignore[type-arg]
+    """Run the bot until `stop` is set, then shut down cleanly."""
+    engine: AsyncEngine = app.bot_data["engine"]
+    try:
+        async with app:
+            await register_commands(app)
+            await app.start()
+            assert app.updater is not None
+            await app.updater.start_polling(
+                timeout=int(poll_timeout), poll_interval=0,
+                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+            )
+            log.info("bot @%s is running", app.bot.username)
+            await stop.wait()
+            log.info("stopping: no new updates; finishing what is in flight")
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await engine.dispose()
+
+
+def run_until_signalled(settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(build_application(settings), stop)
+
+    asyncio.run(main())

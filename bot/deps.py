@@ -1,0 +1,49 @@
+"""What handlers need, built once by the composition root and found through the context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import ContextTypes
+
+from bot.clock import Clock
+from bot.i18n import Catalogue, Texts, detect_language, language_from_telegram
+from bot.services.answering import Answerer
+from bot.services.patients import PatientService, PatientView
+from bot.settings import Settings
+
+DEPS_KEY = "deps"
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The bot's services and settings."""
+
+    settings: Settings
+    answerer: Answerer
+    texts: Texts
+    patients: PatientService
+    clock: Clock
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:
+    """The dependencies stored on the application."""
+    found = context.bot_data[DEPS_KEY]
+    assert isinstance(found, Deps)
+    return found
+
+
+def reply_language(
+    patient: PatientView | None, telegram_code: str | None, text: str | None = None
+) -> str:
+    """Japanese script gets Japanese; otherwise the stored choice, else Telegram's language."""
+    if text and detect_language(text) == "ja":
+        return "ja"
+    if patient is not None:
+        return patient.language
+    return language_from_telegram(telegram_code)
+
+
+def catalogue_for(d: Deps, language: str) -> Catalogue:
+    """Shorthand for the catalogue of `language`."""
+    return d.texts(language)

@@ -1,0 +1,1 @@
+"""Telegram handlers, grouped by who is talking and about what."""

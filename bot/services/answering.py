@@ -1,0 +1,126 @@
+"""Turning a patient's message into the bot's reply: red flags first, then the best topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.i18n import DEFAULT_LANGUAGE, Texts, detect_language
+from bot.services.content import Content, Topic, fill_facts, load_content, to_html, to_plain
+from bot.services.matching import TopicMatcher
+from bot.services.triage import RedFlagChecker, Tier
+
+RED_FLAGS_TOPIC = "care.red-flags"
+
+
+@dataclass(frozen=True)
+class ClinicFacts:
+    """Facts about the clinic that come from settings, not from content files."""
+
+    name: str
+    address: str
+    email: str
+    phone: str = ""
+    hours: str = ""
+    prices: str = ""
+    booking_url: str = ""
+
+    def as_placeholders(self) -> dict[str, str]:
+        """The values content placeholders refer to (empty ones are filled by the caller)."""
+        return {
+            "clinic_name": self.name,
+            "address": self.address,
+            "email": self.email,
+            "phone": self.phone,
+            "hours": self.hours,
+            "prices": self.prices,
+            "booking": self.booking_url,
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the patient is sent: as Telegram HTML and as plain text, plus related topics."""
+
+    language: str
+    html: str
+    plain: str
+    topic_id: str | None = None
+    urgent: bool = False
+    tier: Tier | None = None
+    related: tuple[tuple[str, str], ...] = ()
+
+
+def _strip_tags(text: str) -> str:
+    return text.replace("<b>", "").replace("</b>", "")
+
+
+class Answerer:
+    """The one answering path shared by the bot and `clinic-bot ask`."""
+
+    def __init__(self, *, content: Content, texts: Texts, facts: ClinicFacts) -> None:
+        self.content = content
+        self.texts = texts
+        self.facts = facts
+        self.checker = RedFlagChecker()
+        self._matchers = {
+            language: TopicMatcher(topics.values()) for language, topics in content.topics.items()
+        }
+
+    @classmethod
+    def from_folder(cls, content_dir: Path, facts: ClinicFacts) -> Answerer:
+        """Load content and catalogues and build the matchers (done once at start-up)."""
+        return cls(content=load_content(content_dir), texts=Texts(), facts=facts)
+
+    def content_language(self, language: str) -> str:
+        """The language whose content answers a patient of `language`."""
+        return language if language in self.content.topics else DEFAULT_LANGUAGE
+
+    def answer(self, message: str, language: str | None = None) -> Reply:
+        """Urgent advice, a topic, or the honest fallback, in the message's language."""
+        language = language or detect_language(message)
+        triage = self.checker.check(message)
+        if triage.rule is not None:
+            return self.urgent_reply(triage.rule.tier, triage.rule.reason, language)
+        if triage.informational:
+            return self.topic_reply(RED_FLAGS_TOPIC, language)
+        match = self._matchers[self.content_language(language)].match(message)
+        if match.topic_id is None:
+            return self.fallback_reply(language)
+        return self.topic_reply(match.topic_id, language)
+
+    def urgent_reply(self, tier: Tier, reason_id: str, language: str) -> Reply:
+        """The urgent advice for a red flag: what to do first, then why."""
+        catalogue = self.texts(language)
+        message_id = "urgent-emergency" if tier is Tier.EMERGENCY else "urgent-same-day"
+        html = catalogue.text(message_id, reason=catalogue.text(reason_id))
+        return Reply(language=language, html=html, plain=_strip_tags(html), urgent=True, tier=tier)
+
+    def fallback_reply(self, language: str) -> Reply:
+        """No confident topic: say so, say what the bot can do, and how to reach the clinic."""
+        text = self.texts(language).text("fallback", email=self.facts.email)
+        return Reply(language=language, html=text, plain=text)
+
+    def topic(self, topic_id: str, language: str) -> Topic | None:
+        """A topic in the patient's language (or the default language's copy)."""
+        return self.content.topic(self.content_language(language), topic_id)
+
+    def topic_reply(self, topic_id: str, language: str) -> Reply:
+        """A topic's answer with clinic facts filled in and its related topics listed."""
+        topic = self.topic(topic_id, language)
+        if topic is None:
+            return self.fallback_reply(language)
+        missing = self.texts(language).text("fact-missing", email=self.facts.email)
+        body = fill_facts(topic.body, self.facts.as_placeholders(), missing)
+        related = tuple(
+            (other.id, other.title)
+            for other in (self.topic(r, language) for r in topic.related[:3])
+            if other is not None
+        )
+        return Reply(
+            language=language,
+            html=f"<b>{to_html(topic.title)}</b>\n\n{to_html(body)}",
+            plain=f"{topic.title}\n\n{to_plain(body)}",
+            topic_id=topic.id,
+            related=related,
+        )

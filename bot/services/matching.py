@@ -1,0 +1,175 @@
+"""Finding the topic a free-text question is about: normalising, ranking and a confidence floor."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import bm25s
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from bot.services.content import Topic
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Acupoint codes are typed as "bl23", "BL 23", "bl-23": one token either way.
+_ACUPOINT = re.compile(r"\b(bl|gb|gv|li|du)[\s\-]*(\d{1,2})\b")
+# Function words and fillers that say nothing about the subject of a question.
+_STOPWORDS = frozenset(
+    """a an the is are am was were be been being do does did doing i me my mine myself you your
+    yours we our us it its this that these those here what which who whom whose when where why
+    how can could should would will shall may might must to of in on at by for with about from
+    into onto up out over again then so than too very just also and or but if because as until
+    while any some all each every both few more most other such only own same not no nor have
+    has had having get got getting im ive id ill dont doesnt isnt okay ok please tell know want
+    like really thing things something anything lot lots s t exactly actually guys see try come
+    any anyone someone people kind sort bit maybe still go going need""".split()
+)
+_STEMMER = snowballstemmer.stemmer("english")
+_BODY_WEIGHT = 0.35
+_FUZZY_FLOOR = 60
+_FUZZY_WEIGHT = 0.02
+_FUZZY_ALONE = 88  # a question of only function words ("what can you do") needs a near-exact match
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Porter2 (Snowball) stem, so plurals and verb forms share one token."""
+    return str(_STEMMER.stemWord(word))
+
+
+def normalise(text: str) -> str:
+    """Fold width and case, drop apostrophes, and join acupoint codes."""
+    folded = unicodedata.normalize("NFKC", text).lower().replace("'", "").replace("’", "")
+    return _ACUPOINT.sub(r"\1\2", folded)
+
+
+def english_tokens(text: str) -> list[str]:
+    """Content words of an English text, stemmed, in order."""
+    return [stem(w) for w in _WORD.findall(normalise(text)) if w not in _STOPWORDS]
+
+
+def _phrase_bound(texts: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Words that only ever appear beside the same partner ("dog" in "bird dog").
+
+    Such a word is evidence only when its partner is in the question too, so that
+    "how do I train my dog" does not land on the bird-dog exercise.
+    """
+    neighbours: dict[str, set[str] | None] = {}
+    multiword: set[str] = set()
+    for text in texts:
+        tokens = english_tokens(text)
+        if len(tokens) > 1:
+            multiword.update(tokens)
+        for index, token in enumerate(tokens):
+            around = set(tokens[max(index - 1, 0) : index] + tokens[index + 1 : index + 2])
+            known = neighbours.get(token, around)
+            neighbours[token] = around & known if known is not None else around
+    return {
+        token: frozenset(partners)
+        for token, partners in neighbours.items()
+        if partners and token in multiword and len(token) > 2
+    }
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best topic for a question, or none when confidence is too low."""
+
+    topic_id: str | None
+    score: float
+    runner_up: str | None
+
+
+class TopicMatcher:
+    """Ranks one language's topics for a question.
+
+    BM25 over two fields (title, key words and example questions; then the answer text),
+    typo repair against the content's own vocabulary, and a fuzzy match against the example
+    questions. A topic is given only when the score clears a floor and the topic's text
+    covers most of the question's content words: an unsure match becomes the fallback.
+    """
+
+    def __init__(
+        self, topics: Iterable[Topic], *, threshold: float = 1.6, min_coverage: float = 0.6
+    ) -> None:
+        self._topics = list(topics)
+        self._ids = [t.id for t in self._topics]
+        self.threshold = threshold
+        self.min_coverage = min_coverage
+        strong = [self._strong_tokens(t) for t in self._topics]
+        weak = [english_tokens(t.title + " " + t.body) for t in self._topics]
+        self._strong = bm25s.BM25()
+        self._strong.index(strong, show_progress=False)
+        self._weak = bm25s.BM25()
+        self._weak.index(weak, show_progress=False)
+        self._vocabulary = sorted({tok for doc in strong + weak for tok in doc})
+        self._known = frozenset(self._vocabulary)
+        self._topic_vocab = {
+            topic_id: frozenset(s) | frozenset(w)
+            for topic_id, s, w in zip(self._ids, strong, weak, strict=True)
+        }
+        self._bound = _phrase_bound(
+            text for t in self._topics for text in (t.title, *t.keywords, *t.questions)
+        )
+        self._phrase_ids = [t.id for t in self._topics for _ in t.questions]
+        self._phrases = [normalise(q) for t in self._topics for q in t.questions]
+
+    @staticmethod
+    def _strong_tokens(topic: Topic) -> list[str]:
+        texts = [topic.title, *topic.keywords, *topic.keywords, *topic.questions]
+        return [tok for text in texts for tok in english_tokens(text)]
+
+    def _query_tokens(self, question: str) -> list[str]:
+        """Content words, typos repaired, words out of their phrase dropped."""
+        tokens = []
+        for token in english_tokens(question):
+            if token not in self._known and len(token) >= 5 and not token.isdigit():
+                best = process.extractOne(
+                    token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=84
+                )
+                token = best[0] if best else token
+            tokens.append(token)
+        present = set(tokens)
+        return [t for t in tokens if t not in self._bound or self._bound[t] & present]
+
+    def rank(self, question: str) -> list[tuple[str, float]]:
+        """Every topic with its score, best first; empty when nothing is related."""
+        tokens = self._query_tokens(question)
+        scores = dict.fromkeys(self._ids, 0.0)
+        if tokens:
+            combined = self._strong.get_scores(tokens) + _BODY_WEIGHT * self._weak.get_scores(
+                tokens
+            )
+            scores = dict(zip(self._ids, (float(value) for value in combined), strict=True))
+        # With no content words, only a near-exact example question counts, and it counts fully.
+        floor, weight = (_FUZZY_FLOOR, _FUZZY_WEIGHT) if tokens else (_FUZZY_ALONE, 0.15)
+        for _, similarity, index in process.extract(
+            normalise(question), self._phrases, scorer=fuzz.token_sort_ratio, limit=5,
+            score_cutoff=floor,
+        ):
+            scores[self._phrase_ids[index]] += weight * (similarity - floor)
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        return [(topic_id, score) for topic_id, score in ranked if score > 0]
+
+    def coverage(self, question: str, topic_id: str) -> float:
+        """The share of the question's content words that the topic's text contains."""
+        tokens = self._query_tokens(question)
+        if not tokens:
+            return 1.0
+        vocabulary = self._topic_vocab[topic_id]
+        return sum(token in vocabulary for token in tokens) / len(tokens)
+
+    def match(self, question: str) -> Match:
+        """The best topic, or no topic when the match is not confident."""
+        ranked = self.rank(question)
+        if not ranked:
+            return Match(topic_id=None, score=0.0, runner_up=None)
+        best, score = ranked[0]
+        if score < self.threshold or self.coverage(question, best) < self.min_coverage:
+            return Match(topic_id=None, score=score, runner_up=best)
+        runner_up = ranked[1][0] if len(ranked) > 1 else None
+        return Match(topic_id=best, score=score, runner_up=runner_up)

@@ -1,0 +1,102 @@
+"""Patients: consent, language, last seen, blocked, and forgetting everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.storage.models import Patient
+
+LAST_SEEN_GRANULARITY = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class PatientView:
+    """What handlers may know about a patient (never the ORM row itself)."""
+
+    telegram_id: int
+    language: str
+    timezone: str | None
+    consented_at: datetime
+    last_seen_at: datetime
+    blocked: bool
+
+
+def _view(row: Patient) -> PatientView:
+    return PatientView(
+        telegram_id=row.telegram_id,
+        language=row.language,
+        timezone=row.timezone,
+        consented_at=row.consented_at,
+        last_seen_at=row.last_seen_at,
+        blocked=row.blocked_at is not None,
+    )
+
+
+class PatientService:
+    """Reads and changes patients; each method is one transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[Any]) -> None:
+        self._sessions = sessions
+
+    async def get(self, telegram_id: int) -> PatientView | None:
+        """The patient, or None when they have not consented (or were forgotten)."""
+        async with self._sessions() as session:
+            row = await session.scalar(select(Patient).where(Patient.telegram_id == telegram_id))
+            return _view(row) if row else None
+
+    async def consent(self, *, telegram_id: int, language: str, now: datetime) -> PatientView:
+        """Record consent (again), keeping an existing patient's choices."""
+        async with self._sessions() as session, session.begin():
+            row = await session.scalar(select(Patient).where(Patient.telegram_id == telegram_id))
+            if row is None:
+                row = Patient(
+                    telegram_id=telegram_id, language=language, consented_at=now, last_seen_at=now
+                )
+                session.add(row)
+            row.last_seen_at = now
+            row.blocked_at = None
+            await session.flush()
+            return _view(row)
+
+    async def set_language(self, telegram_id: int, language: str) -> bool:
+        """Store the language; False when the patient has not consented to storage."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(Patient).where(Patient.telegram_id == telegram_id).values(language=language)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def seen(self, telegram_id: int, now: datetime) -> None:
+        """Note activity (at most every few minutes) and that they have not blocked the bot."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(Patient)
+                .where(
+                    Patient.telegram_id == telegram_id,
+                    or_(
+                        Patient.last_seen_at < now - LAST_SEEN_GRANULARITY,
+                        Patient.blocked_at.is_not(None),
+                    ),
+                )
+                .values(last_seen_at=now, blocked_at=None)
+            )
+
+    async def mark_blocked(self, telegram_id: int, now: datetime) -> None:
+        """The patient blocked the bot: nothing proactive is sent until they return."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(Patient)
+                .where(Patient.telegram_id == telegram_id, Patient.blocked_at.is_(None))
+                .values(blocked_at=now)
+            )
+
+    async def forget(self, telegram_id: int) -> bool:
+        """Delete everything stored about the patient; False when there was nothing."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(delete(Patient).where(Patient.telegram_id == telegram_id))
+            return bool(result.rowcount)  # type: ignore[attr-defined]

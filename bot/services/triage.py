@@ -1,0 +1,119 @@
+"""Red-flag triage: does a message describe signs that need a doctor before anything else?"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
+
+
+class Tier(StrEnum):
+    """How soon the patient needs medical help."""
+
+    EMERGENCY = "emergency"  # call 119 now
+    SAME_DAY = "same-day"  # see a doctor today; #7119 for advice
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named red flag: fires when all concepts of any one set are present."""
+
+    id: str
+    tier: Tier
+    reason: str
+    when: tuple[tuple[str, ...], ...]
+    unless: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The outcome for one message."""
+
+    rule: Rule | None = None
+    informational: bool = False
+
+    @property
+    def urgent(self) -> bool:
+        """Whether the message gets urgent advice instead of an answer."""
+        return self.rule is not None
+
+
+def fold(text: str) -> str:
+    """Width-fold, lower-case and drop apostrophes, so "Can't" and "cant" match alike."""
+    return unicodedata.normalize("NFKC", text).lower().replace("'", "").replace("’", "")
+
+
+class RedFlagChecker:
+    """Applies the rules in `red_flags.yaml` to a message in English or Japanese."""
+
+    def __init__(self, rules_file: Path = RULES_FILE) -> None:
+        spec: dict[str, Any] = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
+        self._concepts = {
+            name: {lang: [re.compile(p) for p in patterns] for lang, patterns in by_lang.items()}
+            for name, by_lang in spec["concepts"].items()
+        }
+        self.rules = tuple(
+            Rule(
+                id=r["id"],
+                tier=Tier(r["tier"]),
+                reason=r["reason"],
+                when=tuple(tuple(group) for group in r["when"]),
+                unless=tuple(r.get("unless", ())),
+            )
+            for r in spec["rules"]
+        )
+        self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
+        self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
+        self._first_person = {lang: re.compile(p) for lang, p in spec["first_person"].items()}
+        for rule in self.rules:
+            for name in {c for group in rule.when for c in group} | set(rule.unless):
+                if name not in self._concepts:
+                    raise ValueError(f"rule {rule.id} uses unknown concept {name!r}")
+
+    def _negated(self, text: str, match: re.Match[str], language: str) -> bool:
+        if language == "ja":
+            return bool(self._negation["ja"].match(text, match.end()))
+        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?;\n")
+        before = text[sentence_start + 1 : match.start()]
+        return bool(self._negation["en"].search(before))
+
+    def _present(self, text: str, concept: str) -> bool:
+        for language in ("en", "ja"):
+            for pattern in self._concepts[concept].get(language, []):
+                if any(not self._negated(text, m, language) for m in pattern.finditer(text)):
+                    return True
+        return False
+
+    def _is_informational(self, text: str) -> bool:
+        for language in ("en", "ja"):
+            if self._informational[language].search(text) and not self._first_person[
+                language
+            ].search(text):
+                return True
+        return False
+
+    def check(self, message: str) -> Triage:
+        """The most urgent rule the message triggers, if any."""
+        text = fold(message)
+        present: dict[str, bool] = {}
+
+        def has(concept: str) -> bool:
+            if concept not in present:
+                present[concept] = self._present(text, concept)
+            return present[concept]
+
+        for rule in self.rules:  # ordered most urgent first
+            if any(has(c) for c in rule.unless):
+                continue
+            if any(all(has(c) for c in group) for group in rule.when):
+                if self._is_informational(text):
+                    return Triage(informational=True)
+                return Triage(rule=rule)
+        return Triage()
