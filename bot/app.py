@@ -78,6 +78,8 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The bot, wired to its services; nothing is contacted until it starts."""
     assert settings.telegram_bot_token is not None
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     engine = engine or create_engine(settings.database_url)
     app = (
         Application.builder()

@@ -41,8 +41,6 @@ def cmd_run(_args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # httpx logs every request URL, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     upgrade(settings.database_url)
     run_until_signalled(settings)
     return 0

@@ -1,0 +1,125 @@
+"""Shared fixtures: settings, a migrated database (SQLite and PostgreSQL), the fake Bot API, the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.app import build_application, serve
+from bot.settings import Settings
+from bot.storage.db import create_engine, upgrade_async
+from tests.fake_telegram import FakeTelegram
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+async def _postgres_available() -> str | None:
+    engine = create_engine(POSTGRES_URL)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("select 1"))
+        return None
+    except Exception as error:  # noqa: BLE001 - any failure means "not available"
+        return f"PostgreSQL at {POSTGRES_URL} is not answering ({type(error).__name__})"
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A freshly migrated database: SQLite in a temp folder, or a new schema on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+        await upgrade_async(url)
+        yield url
+        return
+    reason = await _postgres_available()
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    async with admin.begin() as connection:
+        await connection.execute(text(f"create schema {schema}"))
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    try:
+        await upgrade_async(url)
+        yield url
+    finally:
+        async with admin.begin() as connection:
+            await connection.execute(text(f"drop schema {schema} cascade"))
+        await admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    yield f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def make_settings(fake: FakeTelegram, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "telegram_bot_token": "123456:TEST-TOKEN",
+        "telegram_base_url": fake.base_url,
+        "database_url": database_url,
+        "booking_url": "https://booking.example/fuji",
+        "clinic_latitude": 35.7,
+        "clinic_longitude": 139.86,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@dataclass
+class RunningBot:
+    fake: FakeTelegram
+    settings: Settings
+    clock: FakeClock
+
+
+@pytest.fixture
+async def running_bot(
+    fake_telegram: FakeTelegram, sqlite_url: str, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    """The real Application polling the fake server, on a migrated SQLite database."""
+    await upgrade_async(sqlite_url)
+    settings = make_settings(fake_telegram, sqlite_url)
+    app = build_application(settings, clock=clock)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, stop, poll_timeout=1))
+    await fake_telegram.wait_calls("getUpdates", 1)
+    yield RunningBot(fake_telegram, settings, clock)
+    stop.set()
+    await asyncio.wait_for(task, 15)

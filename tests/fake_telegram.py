@@ -1,0 +1,246 @@
+"""A fake Telegram Bot API server on loopback: speaks the HTTP/JSON API, records calls, injects faults."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {
+    "id": 7000000001,
+    "is_bot": True,
+    "first_name": "Fuji Wellness",
+    "username": "fuji_wellness_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    def buttons(self) -> list[dict[str, Any]]:
+        """Every inline button of the call's keyboard, in order."""
+        markup = self.params.get("reply_markup") or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+@dataclass
+class Fault:
+    """An error response to give instead of success."""
+
+    status: int
+    description: str
+    retry_after: int | None = None
+    delay: float = 0.0
+
+
+class FakeTelegram:
+    """The server. Start with `await fake.start()`; the bot's base URL is `fake.base_url`."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._changed = asyncio.Condition()
+        self._faults: dict[str, list[Fault]] = {}
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # ---- what tests do -------------------------------------------------------------------------
+    def fail_next(self, method: str, fault: Fault, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with `fault`."""
+        self._faults.setdefault(method, []).extend([fault] * times)
+
+    async def push_update(self, update: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        update = {"update_id": update_id, **update}
+        async with self._changed:
+            self._updates.append(update)
+            self._changed.notify_all()
+        return update_id
+
+    async def send_text(
+        self, user_id: int, text: str, *, chat_type: str = "private", chat_id: int | None = None,
+        language_code: str = "en", reply_to_bot: bool = False,
+    ) -> int:
+        """A user sends a text message (commands included)."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id or user_id, "type": chat_type},
+            "from": self._user(user_id, language_code),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if reply_to_bot:
+            message["reply_to_message"] = {
+                "message_id": 1, "date": int(time.time()), "chat": message["chat"],
+                "from": BOT_USER, "text": "earlier",
+            }
+        return await self.push_update({"message": message})
+
+    async def send_sticker(self, user_id: int) -> int:
+        message = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"}, "from": self._user(user_id, "en"),
+            "sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 1, "height": 1,
+                        "is_animated": False, "is_video": False, "type": "regular"},
+        }
+        return await self.push_update({"message": message})
+
+    async def press(self, user_id: int, data: str, *, message_id: int = 1, language_code: str = "en") -> int:
+        """A user presses an inline button carrying `data`."""
+        query = {
+            "id": str(next(self._message_ids)),
+            "from": self._user(user_id, language_code),
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id, "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private"}, "from": BOT_USER, "text": "menu",
+            },
+        }
+        return await self.push_update({"callback_query": query})
+
+    def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
+        return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == chat_id)]
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
+        """Wait until `predicate()` holds (each recorded call re-checks it)."""
+        async def until() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+        await asyncio.wait_for(until(), timeout)
+
+    async def wait_calls(self, method: str, count: int, chat_id: int | None = None, timeout: float = 10) -> list[Call]:
+        await self.wait_for(lambda: len(self.calls_to(method, chat_id)) >= count, timeout)
+        return self.calls_to(method, chat_id)
+
+    # ---- the HTTP side ---------------------------------------------------------------------------
+    @staticmethod
+    def _user(user_id: int, language_code: str) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"Patient{user_id}", "language_code": language_code}
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        raw: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            raw.update(await request.json())
+        elif request.can_read_body:
+            raw.update(await request.post())
+        params = {}
+        for key, value in raw.items():
+            if isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    pass
+            params[key] = value
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        if method == "getUpdates":
+            await self._record(method, params)
+            return self._ok(await self._get_updates(params))
+        faults = self._faults.get(method)
+        if faults:
+            fault = faults.pop(0)
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description}
+            if fault.retry_after is not None:
+                body["parameters"] = {"retry_after": fault.retry_after}
+            await self._record(method, params)
+            return web.json_response(body, status=fault.status)
+        await self._record(method, params)
+        return self._ok(self._result(method, params))
+
+    async def _record(self, method: str, params: dict[str, Any]) -> None:
+        async with self._changed:
+            self.calls.append(Call(method, params))
+            self._changed.notify_all()
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+
+        def pending() -> list[dict[str, Any]]:
+            return [u for u in self._updates if u["update_id"] >= offset]
+
+        async with self._changed:
+            self._updates = pending()
+            if not self._updates and timeout:
+                try:
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), timeout)
+                except TimeoutError:
+                    return []
+            return pending()[: int(params.get("limit") or 100)]
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageText", "sendVenue", "sendPhoto", "copyMessage"):
+            chat_id = params.get("chat_id") or 1
+            message: dict[str, Any] = {
+                "message_id": params.get("message_id") or next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(chat_id), "type": "private"},
+                "from": BOT_USER,
+            }
+            if "text" in params:
+                message["text"] = str(params["text"])
+            if method == "sendVenue":
+                message["venue"] = {
+                    "location": {"latitude": params["latitude"], "longitude": params["longitude"]},
+                    "title": params["title"], "address": params["address"],
+                }
+            return message
+        return True
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})

@@ -1,0 +1,212 @@
+"""The real Application, polling the fake Bot API server: what a patient sees."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.storage.db import create_engine, session_factory
+from bot.storage.models import Patient
+from tests.conftest import RunningBot
+
+PATIENT = 501
+
+
+async def _patients(bot: RunningBot) -> list[Patient]:
+    engine = create_engine(bot.settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return list(await session.scalars(select(Patient)))
+    finally:
+        await engine.dispose()
+
+
+async def test_menu_is_registered_at_start(running_bot: RunningBot) -> None:
+    calls = running_bot.fake.calls_to("setMyCommands")
+    commands = {c["command"] for c in calls[0].params["commands"]}
+    assert {"start", "help", "topics", "book", "privacy", "forget"} <= commands
+
+
+async def test_start_welcomes_and_asks_consent_then_stores_the_patient(running_bot: RunningBot) -> None:
+    fake = running_bot.fake
+    await fake.send_text(PATIENT, "/start")
+    welcome, consent = await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
+    assert "Welcome to Fuji Wellness" in welcome.text
+    assert "119" in welcome.text and "diagnose" in welcome.text
+    assert [b["callback_data"] for b in consent.buttons()] == ["c:yes", "c:no"]
+    assert await _patients(running_bot) == []
+
+    await fake.press(PATIENT, "c:yes")
+    edits = await fake.wait_calls("editMessageText", 1, chat_id=PATIENT)
+    assert "saved" in edits[0].text
+    [stored] = await _patients(running_bot)
+    assert stored.telegram_id == PATIENT and stored.language == "en"
+    assert stored.consented_at == running_bot.clock.now()
+
+
+async def test_declining_consent_stores_nothing(running_bot: RunningBot) -> None:
+    await running_bot.fake.send_text(PATIENT, "/start")
+    await running_bot.fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
+    await running_bot.fake.press(PATIENT, "c:no")
+    [edit] = await running_bot.fake.wait_calls("editMessageText", 1, chat_id=PATIENT)
+    assert "nothing is stored" in edit.text
+    assert await _patients(running_bot) == []
+
+
+async def test_a_question_gets_the_clinic_answer_with_related_buttons(running_bot: RunningBot) -> None:
+    fake = running_bot.fake
+    await fake.send_text(PATIENT, "does acupunture hurt?")
+    [reply] = await fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    assert reply.params["parse_mode"] == "HTML"
+    assert reply.text.startswith("<b>Does acupuncture hurt?</b>")
+    assert 2 <= len(reply.buttons()) <= 3
+    assert all(b["callback_data"].startswith("t:") for b in reply.buttons())
+    assert fake.calls_to("sendChatAction", PATIENT)[0].params["action"] == "typing"
+
+
+async def test_an_emergency_message_gets_urgent_advice_first(running_bot: RunningBot) -> None:
+    await running_bot.fake.send_text(PATIENT, "I have numbness between my legs and can't pee")
+    [reply] = await running_bot.fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    first_line = reply.text.splitlines()[0]
+    assert "Call 119" in first_line
+    assert "#7119" in reply.text and "03-5285-8181" in reply.text
+    assert "not the right first step" in reply.text
+
+
+async def test_an_off_topic_question_gets_the_honest_fallback(running_bot: RunningBot) -> None:
+    await running_bot.fake.send_text(PATIENT, "who won the football match")
+    [reply] = await running_bot.fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    assert "don't have an answer" in reply.text
+    assert running_bot.settings.clinic_email in reply.text
+
+
+async def test_topics_browse_sections_then_a_topic_then_back(running_bot: RunningBot) -> None:
+    fake = running_bot.fake
+    await fake.send_text(PATIENT, "/topics")
+    [menu] = await fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    sections = [b["callback_data"] for b in menu.buttons()]
+    assert "s:acupoints" in sections and "s:exercise" in sections
+
+    await fake.press(PATIENT, "s:acupoints")
+    [section] = await fake.wait_calls("editMessageText", 1, chat_id=PATIENT)
+    topics = [b["callback_data"] for b in section.buttons()]
+    assert "t:acupoints.bl23" in topics and topics[-1] == "S"
+
+    await fake.press(PATIENT, "t:acupoints.bl23")
+    replies = await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
+    assert "BL23 (Shenshu)" in replies[-1].text
+    assert replies[-1].buttons()[-1]["callback_data"] == "s:acupoints"
+
+    await fake.press(PATIENT, "S")
+    edits = await fake.wait_calls("editMessageText", 2, chat_id=PATIENT)
+    assert "Choose a section" in edits[-1].text
+
+
+async def test_book_gives_link_address_email_and_a_map_pin(running_bot: RunningBot) -> None:
+    fake = running_bot.fake
+    await fake.send_text(PATIENT, "/book")
+    [message] = await fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    [venue] = await fake.wait_calls("sendVenue", 1, chat_id=PATIENT)
+    assert "Matsushima" in message.text and running_bot.settings.clinic_email in message.text
+    urls = [b["url"] for b in message.buttons()]
+    assert urls[0] == "https://booking.example/fuji"
+    assert urls[1].startswith("https://www.google.com/maps/search/")
+    assert venue.params["latitude"] == 35.7 and "Matsushima" in venue.params["address"]
+
+
+async def test_forget_deletes_everything_after_confirmation(running_bot: RunningBot) -> None:
+    fake = running_bot.fake
+    await fake.send_text(PATIENT, "/start")
+    await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
+    await fake.press(PATIENT, "c:yes")
+    await fake.wait_calls("editMessageText", 1, chat_id=PATIENT)
+    assert len(await _patients(running_bot)) == 1
+
+    await fake.send_text(PATIENT, "/forget")
+    asks = await fake.wait_calls("sendMessage", 3, chat_id=PATIENT)
+    assert [b["callback_data"] for b in asks[-1].buttons()] == ["f:yes", "f:no"]
+    assert len(await _patients(running_bot)) == 1, "nothing is deleted before confirming"
+
+    await fake.press(PATIENT, "f:yes")
+    edits = await fake.wait_calls("editMessageText", 2, chat_id=PATIENT)
+    assert "deleted" in edits[-1].text
+    assert await _patients(running_bot) == []
+
+
+async def test_privacy_shows_what_is_stored(running_bot: RunningBot) -> None:
+    await running_bot.fake.send_text(PATIENT, "/privacy")
+    [reply] = await running_bot.fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    assert "What I store" in reply.text and "nothing" in reply.text
+
+
+async def test_a_stale_or_forged_button_gets_a_polite_answer(running_bot: RunningBot) -> None:
+    fake = running_bot.fake
+    for data in ("t:no.such-topic", "s:nowhere", "zz:evil", "l:xx", "f:maybe"):
+        await fake.press(PATIENT, data)
+    answers = await fake.wait_calls("answerCallbackQuery", 5)
+    assert all("no longer valid" in a.params.get("text", "") for a in answers)
+    assert fake.calls_to("sendMessage") == [] and fake.calls_to("editMessageText") == []
+
+
+async def test_group_messages_are_answered_only_when_addressed_and_privately(
+    running_bot: RunningBot,
+) -> None:
+    fake, group = running_bot.fake, -100123
+    await fake.send_text(PATIENT, "my sciatica is bad today", chat_type="supergroup", chat_id=group)
+    await fake.send_text(
+        PATIENT, "@fuji_wellness_test_bot does acupuncture help sciatica?",
+        chat_type="supergroup", chat_id=group,
+    )
+    [reply] = await fake.wait_calls("sendMessage", 1, chat_id=group)
+    assert "private chat" in reply.text
+    assert "sciatic" not in reply.text.lower()
+    assert reply.buttons()[0]["url"].startswith("https://t.me/fuji_wellness_test_bot")
+
+
+async def test_urgent_signs_in_a_group_still_get_urgent_advice(running_bot: RunningBot) -> None:
+    fake, group = running_bot.fake, -100124
+    await fake.send_text(
+        PATIENT, "@fuji_wellness_test_bot both my legs are numb", chat_type="group", chat_id=group
+    )
+    [reply] = await fake.wait_calls("sendMessage", 1, chat_id=group)
+    assert "Call 119" in reply.text.splitlines()[0]
+
+
+async def test_a_sticker_gets_a_friendly_note(running_bot: RunningBot) -> None:
+    await running_bot.fake.send_sticker(PATIENT)
+    [reply] = await running_bot.fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    assert "only read text" in reply.text
+
+
+async def test_a_failed_reply_is_logged_without_patient_text_and_apologised_for(
+    running_bot: RunningBot, caplog: object
+) -> None:
+    import logging
+
+    from tests.fake_telegram import Fault
+
+    fake = running_bot.fake
+    fake.fail_next("sendMessage", Fault(400, "Bad Request: something odd"))
+    secret = "my private sciatica story"
+    with caplog.at_level(logging.INFO):  # type: ignore[attr-defined]
+        await fake.send_text(PATIENT, secret)
+        calls = await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
+    assert "went wrong" in calls[-1].text
+    assert secret not in caplog.text  # type: ignore[attr-defined]
+    assert "TEST-TOKEN" not in caplog.text  # type: ignore[attr-defined]
+
+
+async def test_blocking_the_bot_marks_the_patient(running_bot: RunningBot) -> None:
+    from tests.fake_telegram import Fault
+
+    fake = running_bot.fake
+    await fake.send_text(PATIENT, "/start")
+    await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
+    await fake.press(PATIENT, "c:yes")
+    await fake.wait_calls("editMessageText", 1, chat_id=PATIENT)
+    fake.fail_next("sendMessage", Fault(403, "Forbidden: bot was blocked by the user"))
+    await fake.send_text(PATIENT, "does it hurt")
+    await fake.wait_for(lambda: len(fake.calls_to("sendMessage", PATIENT)) >= 3)
+    await fake.send_text(PATIENT + 1, "hello")  # a later update proves the first was handled
+    await fake.wait_calls("sendMessage", 1, chat_id=PATIENT + 1)
+    [patient] = await _patients(running_bot)
+    assert patient.blocked_at is not None
