@@ -59,9 +59,13 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("book", patient.cmd_book, filters=private))
     app.add_handler(CommandHandler("privacy", patient.cmd_privacy, filters=private))
     app.add_handler(CommandHandler("forget", patient.cmd_forget, filters=private))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.on_question))
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.on_question)
+    )
     app.add_handler(MessageHandler(private & ~filters.TEXT, questions.on_not_text))
-    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.TEXT, questions.on_group_message))
+    app.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.TEXT, questions.on_group_message)
+    )
     app.add_handler(CallbackQueryHandler(questions.on_topic, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(questions.on_section, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(questions.on_sections, pattern=r"^S$"))
@@ -119,7 +123,8 @@ async def serve(app: Application, stop: asyncio.Event, *, poll_timeout: float = 
             await app.start()
             assert app.updater is not None
             await app.updater.start_polling(
-                timeout=int(poll_timeout), poll_interval=0,
+                timeout=int(poll_timeout),
+                poll_interval=0,
                 allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
             )
             log.info("bot @%s is running", app.bot.username)

@@ -19,7 +19,9 @@ def _catalogue_messages(language: str, locales_dir: Path) -> tuple[dict[str, set
         resource = FluentParser().parse(path.read_text(encoding="utf-8"))
         for entry in resource.body:
             if isinstance(entry, ast.Junk):
-                problems.append(f"{language}/{path.name}: cannot parse: {entry.content[:60]!r}")
+                problems.append(
+                    f"{language}/{path.name}: cannot parse: {(entry.content or '')[:60]!r}"
+                )
             elif isinstance(entry, ast.Message):
                 messages[entry.id.name] = _variables(entry)
     return messages, problems
@@ -29,7 +31,7 @@ def _variables(node: ast.BaseNode) -> set[str]:
     found: set[str] = set()
 
     class Collector(Visitor):
-        def visit_VariableReference(self, node: ast.VariableReference) -> None:  # noqa: N802
+        def visit_VariableReference(self, node: ast.VariableReference) -> None:
             found.add(node.id.name)
 
     Collector().visit(node)

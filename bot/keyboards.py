@@ -34,7 +34,10 @@ def related_keyboard(related: tuple[tuple[str, str], ...]) -> InlineKeyboardMark
     if not related:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(title, callback_data=f"t:{topic_id}")] for topic_id, title in related]
+        [
+            [InlineKeyboardButton(title, callback_data=f"t:{topic_id}")]
+            for topic_id, title in related
+        ]
     )
 
 
@@ -84,8 +87,10 @@ def consent_keyboard(texts: Catalogue) -> InlineKeyboardMarkup:
 def language_keyboard(languages: list[str]) -> InlineKeyboardMarkup:
     """One button per language the bot speaks."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(LANGUAGE_NAMES.get(lang, lang), callback_data=f"l:{lang}")]
-         for lang in languages]
+        [
+            [InlineKeyboardButton(LANGUAGE_NAMES.get(lang, lang), callback_data=f"l:{lang}")]
+            for lang in languages
+        ]
     )
 
 
@@ -99,9 +104,7 @@ def forget_keyboard(texts: Catalogue) -> InlineKeyboardMarkup:
     )
 
 
-def booking_keyboard(
-    texts: Catalogue, *, booking_url: str, address: str
-) -> InlineKeyboardMarkup:
+def booking_keyboard(texts: Catalogue, *, booking_url: str, address: str) -> InlineKeyboardMarkup:
     """The booking link (when there is one) and a maps search for the address."""
     rows = []
     if booking_url:

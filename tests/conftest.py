@@ -1,4 +1,4 @@
-"""Shared fixtures: settings, a migrated database (SQLite and PostgreSQL), the fake Bot API, the bot."""
+"""Shared fixtures: settings, migrated databases (SQLite, PostgreSQL), the fake Bot API, the bot."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from bot.settings import Settings
 from bot.storage.db import create_engine, upgrade_async
 from tests.fake_telegram import FakeTelegram
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
 
 
 class FakeClock:
@@ -45,7 +47,7 @@ async def _postgres_available() -> str | None:
         async with engine.connect() as connection:
             await connection.execute(text("select 1"))
         return None
-    except Exception as error:  # noqa: BLE001 - any failure means "not available"
+    except Exception as error:
         return f"PostgreSQL at {POSTGRES_URL} is not answering ({type(error).__name__})"
     finally:
         await engine.dispose()
@@ -62,17 +64,17 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     reason = await _postgres_available()
     if reason:
         pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    async with admin.begin() as connection:
-        await connection.execute(text(f"create schema {schema}"))
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    name = f"clinic_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f"create database {name}"))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
         await upgrade_async(url)
         yield url
     finally:
-        async with admin.begin() as connection:
-            await connection.execute(text(f"drop schema {schema} cascade"))
+        async with admin.connect() as connection:
+            await connection.execute(text(f"drop database {name} with (force)"))
         await admin.dispose()
 
 

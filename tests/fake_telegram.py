@@ -1,8 +1,9 @@
-"""A fake Telegram Bot API server on loopback: speaks the HTTP/JSON API, records calls, injects faults."""
+"""A fake Telegram Bot API server on loopback: speaks its HTTP/JSON, records calls, fails on cue."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -100,8 +101,14 @@ class FakeTelegram:
         return update_id
 
     async def send_text(
-        self, user_id: int, text: str, *, chat_type: str = "private", chat_id: int | None = None,
-        language_code: str = "en", reply_to_bot: bool = False,
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+        language_code: str = "en",
+        reply_to_bot: bool = False,
     ) -> int:
         """A user sends a text message (commands included)."""
         message: dict[str, Any] = {
@@ -116,21 +123,35 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         if reply_to_bot:
             message["reply_to_message"] = {
-                "message_id": 1, "date": int(time.time()), "chat": message["chat"],
-                "from": BOT_USER, "text": "earlier",
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": message["chat"],
+                "from": BOT_USER,
+                "text": "earlier",
             }
         return await self.push_update({"message": message})
 
     async def send_sticker(self, user_id: int) -> int:
         message = {
-            "message_id": next(self._message_ids), "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private"}, "from": self._user(user_id, "en"),
-            "sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 1, "height": 1,
-                        "is_animated": False, "is_video": False, "type": "regular"},
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": self._user(user_id, "en"),
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "s1",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            },
         }
         return await self.push_update({"message": message})
 
-    async def press(self, user_id: int, data: str, *, message_id: int = 1, language_code: str = "en") -> int:
+    async def press(
+        self, user_id: int, data: str, *, message_id: int = 1, language_code: str = "en"
+    ) -> int:
         """A user presses an inline button carrying `data`."""
         query = {
             "id": str(next(self._message_ids)),
@@ -138,30 +159,46 @@ class FakeTelegram:
             "chat_instance": "ci",
             "data": data,
             "message": {
-                "message_id": message_id, "date": int(time.time()),
-                "chat": {"id": user_id, "type": "private"}, "from": BOT_USER, "text": "menu",
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private"},
+                "from": BOT_USER,
+                "text": "menu",
             },
         }
         return await self.push_update({"callback_query": query})
 
     def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
-        return [c for c in self.calls if c.method == method and (chat_id is None or c.chat_id == chat_id)]
+        return [
+            c
+            for c in self.calls
+            if c.method == method and (chat_id is None or c.chat_id == chat_id)
+        ]
 
     async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10) -> None:
         """Wait until `predicate()` holds (each recorded call re-checks it)."""
+
         async def until() -> None:
             async with self._changed:
                 await self._changed.wait_for(predicate)
+
         await asyncio.wait_for(until(), timeout)
 
-    async def wait_calls(self, method: str, count: int, chat_id: int | None = None, timeout: float = 10) -> list[Call]:
+    async def wait_calls(
+        self, method: str, count: int, chat_id: int | None = None, timeout: float = 10
+    ) -> list[Call]:
         await self.wait_for(lambda: len(self.calls_to(method, chat_id)) >= count, timeout)
         return self.calls_to(method, chat_id)
 
     # ---- the HTTP side ---------------------------------------------------------------------------
     @staticmethod
     def _user(user_id: int, language_code: str) -> dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": f"Patient{user_id}", "language_code": language_code}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": f"Patient{user_id}",
+            "language_code": language_code,
+        }
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:
@@ -173,10 +210,8 @@ class FakeTelegram:
         params = {}
         for key, value in raw.items():
             if isinstance(value, str):
-                try:
+                with contextlib.suppress(ValueError):
                     value = json.loads(value)
-                except ValueError:
-                    pass
             params[key] = value
         return params
 
@@ -191,7 +226,11 @@ class FakeTelegram:
             fault = faults.pop(0)
             if fault.delay:
                 await asyncio.sleep(fault.delay)
-            body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description}
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": fault.status,
+                "description": fault.description,
+            }
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
             await self._record(method, params)
@@ -236,7 +275,8 @@ class FakeTelegram:
             if method == "sendVenue":
                 message["venue"] = {
                     "location": {"latitude": params["latitude"], "longitude": params["longitude"]},
-                    "title": params["title"], "address": params["address"],
+                    "title": params["title"],
+                    "address": params["address"],
                 }
             return message
         return True

@@ -26,7 +26,9 @@ async def test_menu_is_registered_at_start(running_bot: RunningBot) -> None:
     assert {"start", "help", "topics", "book", "privacy", "forget"} <= commands
 
 
-async def test_start_welcomes_and_asks_consent_then_stores_the_patient(running_bot: RunningBot) -> None:
+async def test_start_welcomes_and_asks_consent_then_stores_the_patient(
+    running_bot: RunningBot,
+) -> None:
     fake = running_bot.fake
     await fake.send_text(PATIENT, "/start")
     welcome, consent = await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
@@ -52,7 +54,9 @@ async def test_declining_consent_stores_nothing(running_bot: RunningBot) -> None
     assert await _patients(running_bot) == []
 
 
-async def test_a_question_gets_the_clinic_answer_with_related_buttons(running_bot: RunningBot) -> None:
+async def test_a_question_gets_the_clinic_answer_with_related_buttons(
+    running_bot: RunningBot,
+) -> None:
     fake = running_bot.fake
     await fake.send_text(PATIENT, "does acupunture hurt?")
     [reply] = await fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
@@ -153,8 +157,10 @@ async def test_group_messages_are_answered_only_when_addressed_and_privately(
     fake, group = running_bot.fake, -100123
     await fake.send_text(PATIENT, "my sciatica is bad today", chat_type="supergroup", chat_id=group)
     await fake.send_text(
-        PATIENT, "@fuji_wellness_test_bot does acupuncture help sciatica?",
-        chat_type="supergroup", chat_id=group,
+        PATIENT,
+        "@fuji_wellness_test_bot does acupuncture help sciatica?",
+        chat_type="supergroup",
+        chat_id=group,
     )
     [reply] = await fake.wait_calls("sendMessage", 1, chat_id=group)
     assert "private chat" in reply.text

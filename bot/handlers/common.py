@@ -49,7 +49,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("update %s: the user has blocked the bot", update_id)
         return
     log.error(
-        "update %s failed: %s", update_id, type(error).__name__,
+        "update %s failed: %s",
+        update_id,
+        type(error).__name__,
         exc_info=(type(error), error, error.__traceback__) if error else None,
     )
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
@@ -59,5 +61,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(
                 update.effective_chat.id, deps(context).texts(language).text("error-apology")
             )
-        except Exception:  # noqa: BLE001 - the apology is best effort; the error is logged above
+        except Exception:
             log.warning("update %s: could not send the apology", update_id)

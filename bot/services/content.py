@@ -169,7 +169,9 @@ def _check_topic(stem: str, topic: Topic, topics: Mapping[str, Topic]) -> list[s
         if name not in CLINIC_FACTS:
             problems.append(f"unknown placeholder {{{{{name}}}}}")
     if len(topic.body) > MAX_MESSAGE_CHARS:
-        problems.append(f"answer is {len(topic.body)} characters; keep it under {MAX_MESSAGE_CHARS}")
+        problems.append(
+            f"answer is {len(topic.body)} characters; keep it under {MAX_MESSAGE_CHARS}"
+        )
     claim = BANNED_CLAIMS.search(topic.body + topic.title)
     if claim:
         problems.append(f"efficacy claim {claim.group(0)!r} is not allowed (あはき法 Article 7)")

@@ -69,7 +69,7 @@ class PatientService:
             result = await session.execute(
                 update(Patient).where(Patient.telegram_id == telegram_id).values(language=language)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return bool(result.rowcount)
 
     async def seen(self, telegram_id: int, now: datetime) -> None:
         """Note activity (at most every few minutes) and that they have not blocked the bot."""
@@ -98,5 +98,7 @@ class PatientService:
     async def forget(self, telegram_id: int) -> bool:
         """Delete everything stored about the patient; False when there was nothing."""
         async with self._sessions() as session, session.begin():
-            result = await session.execute(delete(Patient).where(Patient.telegram_id == telegram_id))
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            result = await session.execute(
+                delete(Patient).where(Patient.telegram_id == telegram_id)
+            )
+            return bool(result.rowcount)
