@@ -18,34 +18,17 @@ from telegram.ext import (
 )
 
 from bot.clock import Clock, SystemClock
+from bot.concurrency import PerChatOrderedProcessor
 from bot.deps import DEPS_KEY, Deps
 from bot.handlers import common, patient, questions
 from bot.i18n import DEFAULT_LANGUAGE, Texts
-from bot.services.answering import Answerer, ClinicFacts
+from bot.services.answering import Answerer
 from bot.services.patients import PatientService
 from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
 
 log = logging.getLogger(__name__)
 PATIENT_COMMANDS = ("start", "help", "topics", "book", "privacy", "forget")
-
-
-def clinic_facts(settings: Settings) -> ClinicFacts:
-    """The clinic facts content placeholders refer to."""
-    return ClinicFacts(
-        name=settings.clinic_name,
-        address=settings.clinic_address,
-        email=settings.clinic_email,
-        phone=settings.clinic_phone,
-        hours=settings.clinic_hours,
-        prices=settings.clinic_prices,
-        booking_url=settings.booking_url,
-    )
-
-
-def build_answerer(settings: Settings) -> Answerer:
-    """The answering service, from the content folder and settings."""
-    return Answerer.from_folder(settings.content_dir, clinic_facts(settings))
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
@@ -90,11 +73,12 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_url.replace("/bot", "/file/bot"))
+        .concurrent_updates(PerChatOrderedProcessor())
         .build()
     )
     app.bot_data[DEPS_KEY] = Deps(
         settings=settings,
-        answerer=build_answerer(settings),
+        answerer=Answerer.from_settings(settings),
         texts=Texts(),
         patients=PatientService(session_factory(engine)),
         clock=clock or SystemClock(),

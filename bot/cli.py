@@ -48,9 +48,9 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer questions offline exactly as the bot would in a private chat."""
-    from bot.app import build_answerer
+    from bot.services.answering import Answerer
 
-    answerer = build_answerer(_settings())
+    answerer = Answerer.from_settings(_settings())
     questions = [args.text] if args.text else (line.strip() for line in sys.stdin)
     for question in questions:
         if not question:

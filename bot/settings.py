@@ -28,7 +28,9 @@ def parse_duration(text: str) -> timedelta:
 class Settings(BaseSettings):
     """Everything an operator can configure; see the README's Settings table."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,7 @@ class FakeTelegram:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.counts: Counter[str] = Counter()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -241,6 +243,7 @@ class FakeTelegram:
     async def _record(self, method: str, params: dict[str, Any]) -> None:
         async with self._changed:
             self.calls.append(Call(method, params))
+            self.counts[method] += 1
             self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

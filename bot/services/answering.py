@@ -9,6 +9,7 @@ from bot.i18n import DEFAULT_LANGUAGE, Texts, detect_language
 from bot.services.content import Content, Topic, fill_facts, load_content, to_html, to_plain
 from bot.services.matching import TopicMatcher
 from bot.services.triage import RedFlagChecker, Tier
+from bot.settings import Settings
 
 RED_FLAGS_TOPIC = "care.red-flags"
 
@@ -24,6 +25,19 @@ class ClinicFacts:
     hours: str = ""
     prices: str = ""
     booking_url: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ClinicFacts:
+        """The clinic facts as configured."""
+        return cls(
+            name=settings.clinic_name,
+            address=settings.clinic_address,
+            email=settings.clinic_email,
+            phone=settings.clinic_phone,
+            hours=settings.clinic_hours,
+            prices=settings.clinic_prices,
+            booking_url=settings.booking_url,
+        )
 
     def as_placeholders(self) -> dict[str, str]:
         """The values content placeholders refer to (empty ones are filled by the caller)."""
@@ -71,6 +85,11 @@ class Answerer:
     def from_folder(cls, content_dir: Path, facts: ClinicFacts) -> Answerer:
         """Load content and catalogues and build the matchers (done once at start-up)."""
         return cls(content=load_content(content_dir), texts=Texts(), facts=facts)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Answerer:
+        """The answerer for the configured content folder and clinic."""
+        return cls.from_folder(settings.content_dir, ClinicFacts.from_settings(settings))
 
     def content_language(self, language: str) -> str:
         """The language whose content answers a patient of `language`."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,12 +42,29 @@ class PatientService:
 
     def __init__(self, sessions: async_sessionmaker[Any]) -> None:
         self._sessions = sessions
+        # This process is the only writer of patients, so it can remember what it read or wrote:
+        # most updates then need no database round trip at all.
+        self._noted: dict[int, datetime] = {}
+        self._known: dict[int, PatientView | None] = {}
+
+    def _remember(self, telegram_id: int, view: PatientView | None) -> None:
+        if len(self._known) > 100_000:
+            self._known.clear()
+        self._known[telegram_id] = view
+
+    def _forget_cached(self, telegram_id: int) -> None:
+        self._known.pop(telegram_id, None)
+        self._noted.pop(telegram_id, None)
 
     async def get(self, telegram_id: int) -> PatientView | None:
         """The patient, or None when they have not consented (or were forgotten)."""
+        if telegram_id in self._known:
+            return self._known[telegram_id]
         async with self._sessions() as session:
             row = await session.scalar(select(Patient).where(Patient.telegram_id == telegram_id))
-            return _view(row) if row else None
+            view = _view(row) if row else None
+        self._remember(telegram_id, view)
+        return view
 
     async def consent(self, *, telegram_id: int, language: str, now: datetime) -> PatientView:
         """Record consent (again), keeping an existing patient's choices."""
@@ -61,10 +78,13 @@ class PatientService:
             row.last_seen_at = now
             row.blocked_at = None
             await session.flush()
-            return _view(row)
+            view = _view(row)
+        self._remember(telegram_id, view)
+        return view
 
     async def set_language(self, telegram_id: int, language: str) -> bool:
         """Store the language; False when the patient has not consented to storage."""
+        self._forget_cached(telegram_id)
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(Patient).where(Patient.telegram_id == telegram_id).values(language=language)
@@ -73,6 +93,14 @@ class PatientService:
 
     async def seen(self, telegram_id: int, now: datetime) -> None:
         """Note activity (at most every few minutes) and that they have not blocked the bot."""
+        noted = self._noted.get(telegram_id)
+        if noted is not None and now - noted < LAST_SEEN_GRANULARITY:
+            return
+        if len(self._noted) > 100_000:
+            self._noted.clear()
+        self._noted[telegram_id] = now
+        if known := self._known.get(telegram_id):
+            self._known[telegram_id] = replace(known, last_seen_at=now, blocked=False)
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(Patient)
@@ -88,6 +116,7 @@ class PatientService:
 
     async def mark_blocked(self, telegram_id: int, now: datetime) -> None:
         """The patient blocked the bot: nothing proactive is sent until they return."""
+        self._forget_cached(telegram_id)
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(Patient)
@@ -97,6 +126,7 @@ class PatientService:
 
     async def forget(self, telegram_id: int) -> bool:
         """Delete everything stored about the patient; False when there was nothing."""
+        self._forget_cached(telegram_id)
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 delete(Patient).where(Patient.telegram_id == telegram_id)
