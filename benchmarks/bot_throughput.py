@@ -1,7 +1,8 @@
 """End-to-end updates per second: the full bot vs a bare python-telegram-bot echo bot.
 
-Both poll the same fake Bot API server (tests/fake_telegram.py) on loopback in one run;
-the full bot also answers from content, checks red flags and writes to its SQLite database.
+The fake Bot API server (tests/fake_telegram.py) runs in its own process, so its work is not
+charged to the bot; each bot polls it on loopback in turn. The full bot checks red flags,
+answers from content and reads and writes its SQLite database.
 Run: .venv/bin/python benchmarks/bot_throughput.py [updates]
 """
 
@@ -13,21 +14,21 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the fake server lives in tests/
-
 from bot.app import build_application, serve
+from bot.settings import Settings
 from bot.storage.db import upgrade
-from tests.conftest import FakeClock, make_settings
-from tests.fake_telegram import FakeTelegram
 
+ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
     line.split("\t")[1]
-    for line in (Path(__file__).parents[1] / "tests/data/questions_en.tsv").read_text().splitlines()
+    for line in (ROOT / "tests/data/questions_en.tsv").read_text().splitlines()
     if line and not line.startswith("#")
 ]
+USERS = 500
 
 
 async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,24 +49,40 @@ async def run_echo(stop: asyncio.Event, base_url: str) -> None:
 
 
 async def measure(kind: str, updates: int, database_url: str) -> float:
-    fake = FakeTelegram()
-    await fake.start()
-    stop = asyncio.Event()
-    if kind == "echo":
-        task = asyncio.create_task(run_echo(stop, fake.base_url))
-    else:
-        app = build_application(make_settings(fake, database_url), clock=FakeClock())
-        task = asyncio.create_task(serve(app, stop, poll_timeout=1))
-    await fake.wait_calls("getUpdates", 1, timeout=30)
-    start = time.perf_counter()
-    for index in range(updates):
-        await fake.send_text(10_000 + index % 500, QUESTIONS[index % len(QUESTIONS)])
-    await fake.wait_for(lambda: fake.counts["sendMessage"] >= updates, timeout=600)
-    elapsed = time.perf_counter() - start
-    stop.set()
-    await task
-    await fake.stop()
-    return updates / elapsed
+    """Updates per second for one bot, against a fresh fake server process."""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fake_telegram", cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    try:
+        assert server.stdout is not None
+        port = int(await server.stdout.readline())
+        base_url, control = f"http://127.0.0.1:{port}/bot", f"http://127.0.0.1:{port}/control"
+        stop = asyncio.Event()
+        if kind == "echo":
+            task = asyncio.create_task(run_echo(stop, base_url))
+        else:
+            settings = Settings(
+                _env_file=None,  # type: ignore[call-arg]
+                telegram_bot_token="1:FULL",  # type: ignore[arg-type]
+                telegram_base_url=base_url,
+                database_url=database_url,
+            )
+            task = asyncio.create_task(serve(build_application(settings), stop, poll_timeout=1))
+        batch = [[10_000 + i % USERS, QUESTIONS[i % len(QUESTIONS)]] for i in range(updates)]
+        async with aiohttp.ClientSession() as http:
+            await asyncio.sleep(1)  # let the bot start polling
+            start = time.perf_counter()
+            await http.post(f"{control}/messages", json=batch)
+            timeout = aiohttp.ClientTimeout(total=None)
+            query = {"method": "sendMessage", "count": str(updates)}
+            await http.get(f"{control}/wait", params=query, timeout=timeout)
+            elapsed = time.perf_counter() - start
+        stop.set()
+        await task
+        return updates / elapsed
+    finally:
+        server.terminate()
+        await server.wait()
 
 
 async def main(updates: int) -> None:
@@ -74,7 +91,7 @@ async def main(updates: int) -> None:
         await asyncio.to_thread(upgrade, url)
         echo_rate = await measure("echo", updates, url)
         full_rate = await measure("full", updates, url)
-    print(f"{updates} text updates through polling, fake Bot API on loopback")
+    print(f"{updates} text updates from {USERS} users, polling a fake Bot API in another process")
     print(f"bare PTB echo bot : {echo_rate:7.1f} updates/s")
     print(f"full clinic bot   : {full_rate:7.1f} updates/s")
     print(f"ratio full / echo : {full_rate / echo_rate:7.2f}")

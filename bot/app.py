@@ -73,7 +73,10 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_url.replace("/bot", "/file/bot"))
-        .concurrent_updates(PerChatOrderedProcessor())
+        # A small pool: httpcore scans every pooled connection per request, so a large pool
+        # and many concurrent updates cost more than they gain (benchmarks/bot_throughput.py).
+        .concurrent_updates(PerChatOrderedProcessor(max_concurrent_updates=8))
+        .connection_pool_size(8)
         .build()
     )
     app.bot_data[DEPS_KEY] = Deps(

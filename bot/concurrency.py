@@ -17,7 +17,7 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
     second question before their first; the default runs one update at a time for everyone.
     """
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = 8) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}

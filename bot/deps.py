@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from telegram.ext import ContextTypes
 
 from bot.clock import Clock
-from bot.i18n import Catalogue, Texts, detect_language, language_from_telegram
+from bot.i18n import Texts, detect_language, language_from_telegram
 from bot.services.answering import Answerer
 from bot.services.patients import PatientService, PatientView
 from bot.settings import Settings
@@ -42,8 +42,3 @@ def reply_language(
     if patient is not None:
         return patient.language
     return language_from_telegram(telegram_code)
-
-
-def catalogue_for(d: Deps, language: str) -> Catalogue:
-    """Shorthand for the catalogue of `language`."""
-    return d.texts(language)

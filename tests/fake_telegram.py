@@ -76,12 +76,14 @@ class FakeTelegram:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_post("/control/messages", self._control_messages)
+        app.router.add_get("/control/wait", self._control_wait)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
@@ -240,6 +242,18 @@ class FakeTelegram:
         await self._record(method, params)
         return self._ok(self._result(method, params))
 
+    async def _control_messages(self, request: web.Request) -> web.Response:
+        """Another process (a benchmark) has users send texts: [[user_id, text], ...]."""
+        for user_id, text in await request.json():
+            await self.send_text(int(user_id), str(text))
+        return self._ok(True)
+
+    async def _control_wait(self, request: web.Request) -> web.Response:
+        """Answers once `method` has been called `count` times."""
+        method, count = request.query["method"], int(request.query["count"])
+        await self.wait_for(lambda: self.counts[method] >= count, timeout=3600)
+        return self._ok(True)
+
     async def _record(self, method: str, params: dict[str, Any]) -> None:
         async with self._changed:
             self.calls.append(Call(method, params))
@@ -287,3 +301,16 @@ class FakeTelegram:
     @staticmethod
     def _ok(result: Any) -> web.Response:
         return web.json_response({"ok": True, "result": result})
+
+
+async def _serve_forever(port: int) -> None:
+    fake = FakeTelegram()
+    await fake.start(port)
+    print(fake.port, flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 0))

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
+import pytest
 from sqlalchemy import select
 
+from bot.handlers import questions
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Patient
 from tests.conftest import RunningBot
@@ -64,7 +69,28 @@ async def test_a_question_gets_the_clinic_answer_with_related_buttons(
     assert reply.text.startswith("<b>Does acupuncture hurt?</b>")
     assert 2 <= len(reply.buttons()) <= 3
     assert all(b["callback_data"].startswith("t:") for b in reply.buttons())
-    assert fake.calls_to("sendChatAction", PATIENT)[0].params["action"] == "typing"
+    assert fake.calls_to("sendChatAction", PATIENT) == [], "a quick answer needs no typing"
+
+
+async def test_a_slow_answer_shows_typing_before_the_reply(
+    running_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = running_bot.fake
+    typing_seen = asyncio.Event()
+    original = questions.language_of
+
+    async def slow_language_of(*args: Any) -> str:
+        await typing_seen.wait()  # as if the database were slow
+        return await original(*args)
+
+    monkeypatch.setattr(questions, "TYPING_AFTER", 0.01)
+    monkeypatch.setattr(questions, "language_of", slow_language_of)
+    await fake.send_text(PATIENT, "does acupuncture hurt?")
+    [typing] = await fake.wait_calls("sendChatAction", 1, chat_id=PATIENT)
+    assert typing.params["action"] == "typing"
+    typing_seen.set()
+    [reply] = await fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    assert "Does acupuncture hurt?" in reply.text and reply.at > typing.at
 
 
 async def test_an_emergency_message_gets_urgent_advice_first(running_bot: RunningBot) -> None:

@@ -21,13 +21,31 @@ def callback_value(update: Update) -> str | None:
     return parsed.value if parsed else None
 
 
+async def language_of(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str | None = None
+) -> str:
+    """The language to reply in for this update's sender (and message text, if any)."""
+    user = update.effective_user
+    assert user is not None
+    patient = await deps(context).patients.get(user.id)
+    return reply_language(patient, user.language_code, text)
+
+
+async def yes_or_no(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The value of a yes/no button; anything else is answered as stale and gives None."""
+    choice = callback_value(update)
+    if choice in ("yes", "no"):
+        return choice
+    await answer_stale(update, context)
+    return None
+
+
 async def answer_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A forged, malformed or outdated button: a polite note, nothing else happens."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
-    patient = await deps(context).patients.get(user.id)
-    texts = deps(context).texts(reply_language(patient, user.language_code))
+    texts = deps(context).texts(await language_of(update, context))
     await query.answer(texts.text("stale-button"), show_alert=True)
 
 
@@ -55,8 +73,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         exc_info=(type(error), error, error.__traceback__) if error else None,
     )
     if isinstance(update, Update) and update.effective_chat and update.effective_user:
-        patient = await deps(context).patients.get(update.effective_user.id)
-        language = reply_language(patient, update.effective_user.language_code)
+        language = await language_of(update, context)
         try:
             await context.bot.send_message(
                 update.effective_chat.id, deps(context).texts(language).text("error-apology")

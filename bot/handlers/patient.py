@@ -8,15 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import keyboards
 from bot.deps import deps, reply_language
-from bot.handlers.common import answer_stale, callback_value
-
-
-async def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The language to reply in for this update's sender."""
-    user = update.effective_user
-    assert user is not None
-    patient = await deps(context).patients.get(user.id)
-    return reply_language(patient, user.language_code)
+from bot.handlers.common import answer_stale, callback_value, language_of, yes_or_no
 
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,9 +34,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """The patient agreed to storage (or not)."""
     d, user, query = deps(context), update.effective_user, update.callback_query
     assert user is not None and query is not None
-    choice = callback_value(update)
-    if choice not in ("yes", "no"):
-        await answer_stale(update, context)
+    choice = await yes_or_no(update, context)
+    if choice is None:
         return
     language = await language_of(update, context)
     texts = d.texts(language)
@@ -142,9 +133,8 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete (or keep) the sender's data; the button only ever acts on whoever pressed it."""
     d, user, query = deps(context), update.effective_user, update.callback_query
     assert user is not None and query is not None
-    choice = callback_value(update)
-    if choice not in ("yes", "no"):
-        await answer_stale(update, context)
+    choice = await yes_or_no(update, context)
+    if choice is None:
         return
     texts = d.texts(await language_of(update, context))
     await query.answer()

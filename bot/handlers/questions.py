@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram import Chat, Message, Update
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import keyboards
-from bot.deps import Deps, deps, reply_language
-from bot.handlers.common import answer_stale, callback_value
+from bot.deps import deps
+from bot.handlers.common import answer_stale, callback_value, language_of
 from bot.services.answering import Reply
 
-
-async def _language(update: Update, d: Deps, text: str | None = None) -> str:
-    user = update.effective_user
-    assert user is not None
-    return reply_language(await d.patients.get(user.id), user.language_code, text)
+TYPING_AFTER = 0.5  # seconds
 
 
 async def _send_reply(message: Message, reply: Reply) -> None:
@@ -27,27 +29,49 @@ async def _send_reply(message: Message, reply: Reply) -> None:
     )
 
 
+@asynccontextmanager
+async def typing_if_slow(chat: Chat) -> AsyncIterator[None]:
+    """Show "typing…" only when the reply is not ready within TYPING_AFTER seconds.
+
+    Telegram clears the indicator when the reply arrives; sent for every message it would cost
+    a request each time and, if it lost the race, show "typing" after the answer.
+    """
+
+    async def later() -> None:
+        await asyncio.sleep(TYPING_AFTER)
+        await chat.send_action(ChatAction.TYPING)
+
+    task = asyncio.create_task(later())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, TelegramError):
+            await task
+
+
 async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any private text that is not a command: red flags first, then the best answer."""
     d, message = deps(context), update.effective_message
     assert message is not None and message.text is not None
-    await message.chat.send_action(ChatAction.TYPING)
-    language = await _language(update, d, message.text)
-    await _send_reply(message, d.answerer.answer(message.text, language))
+    async with typing_if_slow(message.chat):
+        language = await language_of(update, context, message.text)
+        reply = d.answerer.answer(message.text, language)
+    await _send_reply(message, reply)
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice: say what the bot can read."""
     d, message = deps(context), update.effective_message
     assert message is not None
-    await message.reply_text(d.texts(await _language(update, d)).text("not-text"))
+    await message.reply_text(d.texts(await language_of(update, context)).text("not-text"))
 
 
 async def cmd_topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Browse the content: first the sections."""
     d, message = deps(context), update.effective_message
     assert message is not None
-    language = d.answerer.content_language(await _language(update, d))
+    language = d.answerer.content_language(await language_of(update, context))
     texts = d.texts(language)
     await message.reply_text(
         texts.text("topics-sections"),
@@ -59,7 +83,7 @@ async def on_sections(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Back to the list of sections."""
     d, query = deps(context), update.callback_query
     assert query is not None
-    language = d.answerer.content_language(await _language(update, d))
+    language = d.answerer.content_language(await language_of(update, context))
     await query.answer()
     await query.edit_message_text(
         d.texts(language).text("topics-sections"),
@@ -71,7 +95,7 @@ async def on_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """One section's topics."""
     d, query = deps(context), update.callback_query
     assert query is not None
-    language = d.answerer.content_language(await _language(update, d))
+    language = d.answerer.content_language(await language_of(update, context))
     section = callback_value(update)
     titles = d.answerer.content.sections.get(language, {})
     if section not in titles:
@@ -90,7 +114,7 @@ async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A topic button: the answer, its related topics, and the way back to its section."""
     d, query = deps(context), update.callback_query
     assert query is not None
-    language = await _language(update, d)
+    language = await language_of(update, context)
     topic_id = callback_value(update) or ""
     topic = d.answerer.topic(topic_id, language)
     if topic is None or not isinstance(query.message, Message):
@@ -136,7 +160,7 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     text = _addressed_text(message, context.bot.username)
     if text is None:
         return
-    language = await _language(update, d, text)
+    language = await language_of(update, context, text)
     triage = d.answerer.checker.check(text)
     if triage.rule is not None:
         reply = d.answerer.urgent_reply(triage.rule.tier, triage.rule.reason, language)

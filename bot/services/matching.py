@@ -279,7 +279,9 @@ class TopicMatcher:
 
     def rank(self, question: str) -> list[tuple[str, float]]:
         """Every topic with its score, best first; empty when nothing is related."""
-        tokens = self._query_tokens(question)
+        return self._rank(question, self._query_tokens(question))
+
+    def _rank(self, question: str, tokens: list[str]) -> list[tuple[str, float]]:
         scores = dict.fromkeys(self._ids, 0.0)
         if tokens:
             combined = self._strong.get_scores(tokens) + _BODY_WEIGHT * self._weak.get_scores(
@@ -301,7 +303,9 @@ class TopicMatcher:
 
     def coverage(self, question: str, topic_id: str) -> float:
         """The share of the question's content words that the topic's text contains."""
-        tokens = self._query_tokens(question)
+        return self._coverage(self._query_tokens(question), topic_id)
+
+    def _coverage(self, tokens: list[str], topic_id: str) -> float:
         if not tokens:
             return 1.0
         vocabulary = self._topic_vocab[topic_id]
@@ -309,11 +313,12 @@ class TopicMatcher:
 
     def match(self, question: str) -> Match:
         """The best topic, or no topic when the match is not confident."""
-        ranked = self.rank(question)
+        tokens = self._query_tokens(question)
+        ranked = self._rank(question, tokens)
         if not ranked:
             return Match(topic_id=None, score=0.0, runner_up=None)
         best, score = ranked[0]
-        if score < self.threshold or self.coverage(question, best) < self.min_coverage:
+        if score < self.threshold or self._coverage(tokens, best) < self.min_coverage:
             return Match(topic_id=None, score=score, runner_up=best)
         runner_up = ranked[1][0] if len(ranked) > 1 else None
         return Match(topic_id=best, score=score, runner_up=runner_up)

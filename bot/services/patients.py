@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.storage.models import Patient
@@ -44,7 +44,6 @@ class PatientService:
         self._sessions = sessions
         # This process is the only writer of patients, so it can remember what it read or wrote:
         # most updates then need no database round trip at all.
-        self._noted: dict[int, datetime] = {}
         self._known: dict[int, PatientView | None] = {}
 
     def _remember(self, telegram_id: int, view: PatientView | None) -> None:
@@ -54,7 +53,6 @@ class PatientService:
 
     def _forget_cached(self, telegram_id: int) -> None:
         self._known.pop(telegram_id, None)
-        self._noted.pop(telegram_id, None)
 
     async def get(self, telegram_id: int) -> PatientView | None:
         """The patient, or None when they have not consented (or were forgotten)."""
@@ -93,26 +91,18 @@ class PatientService:
 
     async def seen(self, telegram_id: int, now: datetime) -> None:
         """Note activity (at most every few minutes) and that they have not blocked the bot."""
-        noted = self._noted.get(telegram_id)
-        if noted is not None and now - noted < LAST_SEEN_GRANULARITY:
+        known = await self.get(telegram_id)
+        if known is None or (
+            not known.blocked and now - known.last_seen_at < LAST_SEEN_GRANULARITY
+        ):
             return
-        if len(self._noted) > 100_000:
-            self._noted.clear()
-        self._noted[telegram_id] = now
-        if known := self._known.get(telegram_id):
-            self._known[telegram_id] = replace(known, last_seen_at=now, blocked=False)
         async with self._sessions() as session, session.begin():
             await session.execute(
                 update(Patient)
-                .where(
-                    Patient.telegram_id == telegram_id,
-                    or_(
-                        Patient.last_seen_at < now - LAST_SEEN_GRANULARITY,
-                        Patient.blocked_at.is_not(None),
-                    ),
-                )
+                .where(Patient.telegram_id == telegram_id)
                 .values(last_seen_at=now, blocked_at=None)
             )
+        self._remember(telegram_id, replace(known, last_seen_at=now, blocked=False))
 
     async def mark_blocked(self, telegram_id: int, now: datetime) -> None:
         """The patient blocked the bot: nothing proactive is sent until they return."""
