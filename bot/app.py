@@ -28,7 +28,7 @@ from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
 
 log = logging.getLogger(__name__)
-PATIENT_COMMANDS = ("start", "help", "topics", "book", "privacy", "forget")
+PATIENT_COMMANDS = ("start", "help", "topics", "book", "language", "privacy", "forget")
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
@@ -40,6 +40,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("help", patient.cmd_help, filters=private))
     app.add_handler(CommandHandler("topics", questions.cmd_topics, filters=private))
     app.add_handler(CommandHandler("book", patient.cmd_book, filters=private))
+    app.add_handler(CommandHandler("language", patient.cmd_language, filters=private))
     app.add_handler(CommandHandler("privacy", patient.cmd_privacy, filters=private))
     app.add_handler(CommandHandler("forget", patient.cmd_forget, filters=private))
     app.add_handler(

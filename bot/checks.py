@@ -8,7 +8,7 @@ from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
 from bot.i18n import DEFAULT_LANGUAGE, LOCALES_DIR, available_languages
-from bot.services.content import check_content, load_content
+from bot.services.content import Content, check_content, load_content
 
 
 def _catalogue_messages(language: str, locales_dir: Path) -> tuple[dict[str, set[str]], list[str]]:
@@ -59,6 +59,19 @@ def check_catalogues(locales_dir: Path = LOCALES_DIR) -> list[str]:
     return problems
 
 
+def check_languages(content: Content, locales_dir: Path = LOCALES_DIR) -> list[str]:
+    """Every language has both content and a catalogue."""
+    catalogues, contents = set(available_languages(locales_dir)), set(content.topics)
+    return [
+        f"{lang}: content exists but no catalogue" for lang in sorted(contents - catalogues)
+    ] + [f"{lang}: catalogue exists but no content" for lang in sorted(catalogues - contents)]
+
+
 def check_everything(content_dir: Path, locales_dir: Path = LOCALES_DIR) -> list[str]:
-    """Content problems, then catalogue problems."""
-    return check_content(load_content(content_dir)) + check_catalogues(locales_dir)
+    """Content problems, then catalogue problems, then languages missing either."""
+    content = load_content(content_dir)
+    return (
+        check_content(content)
+        + check_catalogues(locales_dir)
+        + check_languages(content, locales_dir)
+    )

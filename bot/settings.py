@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     clinic_phone: str = ""
     clinic_hours: str = ""
     clinic_prices: str = ""
+    # Japanese versions of the free-text facts; empty means "use the English one".
+    clinic_address_ja: str = "〒132-0031 東京都江戸川区松島1-21-14"
+    clinic_hours_ja: str = ""
+    clinic_prices_ja: str = ""
     clinic_latitude: float | None = None
     clinic_longitude: float | None = None
     content_dir: Path = REPO_ROOT / "content"

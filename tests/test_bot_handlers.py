@@ -25,6 +25,15 @@ async def _patients(bot: RunningBot) -> list[Patient]:
         await engine.dispose()
 
 
+async def consent(bot: RunningBot, user: int = PATIENT, language_code: str = "en") -> None:
+    """The patient opens the bot and agrees to storage; the bot then offers languages."""
+    await bot.fake.send_text(user, "/start", language_code=language_code)
+    await bot.fake.wait_calls("sendMessage", 2, chat_id=user)
+    await bot.fake.press(user, "c:yes", language_code=language_code)
+    await bot.fake.wait_calls("editMessageText", 1, chat_id=user)
+    await bot.fake.wait_calls("sendMessage", 3, chat_id=user)
+
+
 async def test_menu_is_registered_at_start(running_bot: RunningBot) -> None:
     calls = running_bot.fake.calls_to("setMyCommands")
     commands = {c["command"] for c in calls[0].params["commands"]}
@@ -47,6 +56,8 @@ async def test_start_welcomes_and_asks_consent_then_stores_the_patient(
     assert "saved" in edits[0].text
     [stored] = await _patients(running_bot)
     assert stored.telegram_id == PATIENT and stored.language == "en"
+    languages = await fake.wait_calls("sendMessage", 3, chat_id=PATIENT)
+    assert [b["callback_data"] for b in languages[-1].buttons()] == ["l:en", "l:ja"]
     assert stored.consented_at == running_bot.clock.now()
 
 
@@ -145,14 +156,11 @@ async def test_book_gives_link_address_email_and_a_map_pin(running_bot: RunningB
 
 async def test_forget_deletes_everything_after_confirmation(running_bot: RunningBot) -> None:
     fake = running_bot.fake
-    await fake.send_text(PATIENT, "/start")
-    await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
-    await fake.press(PATIENT, "c:yes")
-    await fake.wait_calls("editMessageText", 1, chat_id=PATIENT)
+    await consent(running_bot)
     assert len(await _patients(running_bot)) == 1
 
     await fake.send_text(PATIENT, "/forget")
-    asks = await fake.wait_calls("sendMessage", 3, chat_id=PATIENT)
+    asks = await fake.wait_calls("sendMessage", 4, chat_id=PATIENT)
     assert [b["callback_data"] for b in asks[-1].buttons()] == ["f:yes", "f:no"]
     assert len(await _patients(running_bot)) == 1, "nothing is deleted before confirming"
 
@@ -231,14 +239,52 @@ async def test_blocking_the_bot_marks_the_patient(running_bot: RunningBot) -> No
     from tests.fake_telegram import Fault
 
     fake = running_bot.fake
-    await fake.send_text(PATIENT, "/start")
-    await fake.wait_calls("sendMessage", 2, chat_id=PATIENT)
-    await fake.press(PATIENT, "c:yes")
-    await fake.wait_calls("editMessageText", 1, chat_id=PATIENT)
+    await consent(running_bot)
     fake.fail_next("sendMessage", Fault(403, "Forbidden: bot was blocked by the user"))
     await fake.send_text(PATIENT, "does it hurt")
-    await fake.wait_for(lambda: len(fake.calls_to("sendMessage", PATIENT)) >= 3)
+    await fake.wait_for(lambda: len(fake.calls_to("sendMessage", PATIENT)) >= 4)
     await fake.send_text(PATIENT + 1, "hello")  # a later update proves the first was handled
     await fake.wait_calls("sendMessage", 1, chat_id=PATIENT + 1)
     [patient] = await _patients(running_bot)
     assert patient.blocked_at is not None
+
+
+async def test_a_japanese_speaking_patients_journey(running_bot: RunningBot) -> None:
+    fake, user = running_bot.fake, 777
+    languages = {c.params.get("language_code") for c in fake.calls_to("setMyCommands")}
+    assert languages == {None, "ja"}
+
+    await fake.send_text(user, "/start", language_code="ja")
+    welcome, consent_ask = await fake.wait_calls("sendMessage", 2, chat_id=user)
+    assert "ようこそ" in welcome.text and "119" in welcome.text
+    await fake.press(user, "c:yes", language_code="ja")
+    [saved] = await fake.wait_calls("editMessageText", 1, chat_id=user)
+    assert "保存しました" in saved.text
+    [stored] = await _patients(running_bot)
+    assert stored.language == "ja"
+
+    await fake.send_text(user, "鍼は痛いですか？", language_code="ja")
+    answer = (await fake.wait_calls("sendMessage", 4, chat_id=user))[-1]
+    assert answer.text.startswith("<b>鍼は痛いですか？</b>")
+
+    await fake.send_text(user, "/topics", language_code="ja")
+    menu = (await fake.wait_calls("sendMessage", 5, chat_id=user))[-1]
+    assert "分野を選んで" in menu.text and menu.buttons()[0]["text"] == "概要"
+
+    await fake.send_text(user, "/book", language_code="ja")
+    booking = (await fake.wait_calls("sendMessage", 6, chat_id=user))[-1]
+    assert "ご予約" in booking.text and "江戸川区" in booking.text
+
+    await fake.send_text(user, "/language", language_code="ja")
+    choice = (await fake.wait_calls("sendMessage", 7, chat_id=user))[-1]
+    assert "今の言語：日本語" in choice.text
+    await fake.press(user, "l:en", language_code="ja")
+    switched = (await fake.wait_calls("editMessageText", 2, chat_id=user))[-1]
+    assert "I will reply in English" in switched.text
+
+    await fake.send_text(user, "does it hurt?", language_code="ja")
+    english = (await fake.wait_calls("sendMessage", 8, chat_id=user))[-1]
+    assert english.text.startswith("<b>Does acupuncture hurt?</b>")
+    await fake.send_text(user, "股の間がしびれます", language_code="ja")
+    urgent = (await fake.wait_calls("sendMessage", 9, chat_id=user))[-1]
+    assert "119番" in urgent.text.splitlines()[0], "Japanese script is answered in Japanese"

@@ -53,18 +53,33 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         )
 
 
+async def cmd_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the current language and offer the others."""
+    d, message = deps(context), update.effective_message
+    assert message is not None
+    language = await language_of(update, context)
+    name = keyboards.LANGUAGE_NAMES.get(language, language)
+    await message.reply_text(
+        d.texts(language).text("language-now", language=name),
+        reply_markup=keyboards.language_keyboard(d.texts.languages),
+    )
+
+
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The patient picked a language."""
+    """The patient picked a language: stored when they consented to storage."""
     d, user, query = deps(context), update.effective_user, update.callback_query
     assert user is not None and query is not None
     language = callback_value(update)
     if language not in d.texts.languages:
         await answer_stale(update, context)
         return
-    await d.patients.set_language(user.id, language)
+    stored = await d.patients.set_language(user.id, language)
     texts = d.texts(language)
+    lines = [texts.text("language-set"), texts.text("start-next")]
+    if not stored:
+        lines.append(texts.text("language-not-stored"))
     await query.answer()
-    await query.edit_message_text(f"{texts.text('language-set')}\n{texts.text('start-next')}")
+    await query.edit_message_text("\n".join(lines))
 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,24 +94,25 @@ async def cmd_book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d, message = deps(context), update.effective_message
     assert message is not None
     settings = d.settings
-    texts = d.texts(await language_of(update, context))
-    lines = [texts.text("book-intro", clinic=settings.clinic_name)]
-    if not settings.booking_url:
-        lines.append(texts.text("book-no-link", email=settings.clinic_email))
-    lines.append(texts.text("book-address", address=settings.clinic_address))
-    lines.append(texts.text("book-email", email=settings.clinic_email))
-    if settings.clinic_phone:
-        lines.append(texts.text("book-phone", phone=settings.clinic_phone))
+    language = await language_of(update, context)
+    texts, facts = d.texts(language), d.answerer.facts.localized(language)
+    lines = [texts.text("book-intro", clinic=facts.name)]
+    if not facts.booking_url:
+        lines.append(texts.text("book-no-link", email=facts.email))
+    lines.append(texts.text("book-address", address=facts.address))
+    lines.append(texts.text("book-email", email=facts.email))
+    if facts.phone:
+        lines.append(texts.text("book-phone", phone=facts.phone))
     keyboard = keyboards.booking_keyboard(
-        texts, booking_url=settings.booking_url, address=settings.clinic_address
+        texts, booking_url=facts.booking_url, address=facts.address
     )
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, reply_markup=keyboard)
     if settings.clinic_latitude is not None and settings.clinic_longitude is not None:
         await message.reply_venue(
             latitude=settings.clinic_latitude,
             longitude=settings.clinic_longitude,
-            title=settings.clinic_name,
-            address=settings.clinic_address,
+            title=facts.name,
+            address=facts.address,
         )
 
 

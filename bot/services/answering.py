@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from bot.i18n import DEFAULT_LANGUAGE, Texts, detect_language
 from bot.services.content import Content, Topic, fill_facts, load_content, to_html, to_plain
-from bot.services.matching import TopicMatcher
+from bot.services.matching import TopicMatcher, japanese_words
 from bot.services.triage import RedFlagChecker, Tier
 from bot.settings import Settings
 
 RED_FLAGS_TOPIC = "care.red-flags"
+# How each language is matched; Japanese uses dictionary words (measured against character
+# bigrams in benchmarks/answer_latency.py). A new language without an entry uses the defaults.
+MATCHING: dict[str, dict[str, Any]] = {"ja": {"tokenize": japanese_words}}
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,18 @@ class ClinicFacts:
     hours: str = ""
     prices: str = ""
     booking_url: str = ""
+    # Free-text facts written in another language: {"ja": {"address": "…"}}.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def localized(self, language: str) -> ClinicFacts:
+        """The facts as a patient of `language` should read them (empty ones fall back)."""
+        own = self.translations.get(language, {})
+        return replace(
+            self,
+            address=own.get("address") or self.address,
+            hours=own.get("hours") or self.hours,
+            prices=own.get("prices") or self.prices,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ClinicFacts:
@@ -37,6 +53,13 @@ class ClinicFacts:
             hours=settings.clinic_hours,
             prices=settings.clinic_prices,
             booking_url=settings.booking_url,
+            translations={
+                "ja": {
+                    "address": settings.clinic_address_ja,
+                    "hours": settings.clinic_hours_ja,
+                    "prices": settings.clinic_prices_ja,
+                }
+            },
         )
 
     def as_placeholders(self) -> dict[str, str]:
@@ -78,7 +101,8 @@ class Answerer:
         self.facts = facts
         self.checker = RedFlagChecker()
         self._matchers = {
-            language: TopicMatcher(topics.values()) for language, topics in content.topics.items()
+            language: TopicMatcher(topics.values(), **MATCHING.get(language, {}))
+            for language, topics in content.topics.items()
         }
 
     @classmethod
@@ -130,7 +154,8 @@ class Answerer:
         if topic is None:
             return self.fallback_reply(language)
         missing = self.texts(language).text("fact-missing", email=self.facts.email)
-        body = fill_facts(topic.body, self.facts.as_placeholders(), missing)
+        facts = self.facts.localized(language).as_placeholders()
+        body = fill_facts(topic.body, facts, missing)
         related = tuple(
             (other.id, other.title)
             for other in (self.topic(r, language) for r in topic.related[:3])

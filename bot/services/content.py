@@ -11,6 +11,8 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from bot.i18n import DEFAULT_LANGUAGE
+
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 CLINIC_FACTS = ("clinic_name", "address", "email", "phone", "hours", "prices", "booking")
 BANNED_CLAIMS = re.compile(
@@ -141,11 +143,22 @@ def check_content(content: Content) -> list[str]:
             problems.append(f"{language}: _sections.yaml is missing")
         for topic_id in sorted(all_ids - set(topics)):
             problems.append(f"{language}: topic {topic_id} is missing")
+        reference = content.topics.get(DEFAULT_LANGUAGE, {})
         for stem, topic in topics.items():
             problems.extend(f"{language}/{stem}.md: {p}" for p in _check_topic(stem, topic, topics))
+            original = reference.get(stem)
+            if original is not None and _placeholders(original) != _placeholders(topic):
+                problems.append(
+                    f"{language}/{stem}.md: placeholders {sorted(_placeholders(topic))} differ "
+                    f"from {DEFAULT_LANGUAGE}'s {sorted(_placeholders(original))}"
+                )
             if sections is not None and topic.section not in sections:
                 problems.append(f"{language}/{stem}.md: section {topic.section!r} has no title")
     return problems
+
+
+def _placeholders(topic: Topic) -> set[str]:
+    return set(PLACEHOLDER.findall(topic.body))
 
 
 def _check_topic(stem: str, topic: Topic, topics: Mapping[str, Topic]) -> list[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import bm25s
 import snowballstemmer
@@ -193,6 +194,119 @@ def english_tokens(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(normalise(text)) if w not in _STOPWORDS]
 
 
+_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ヶ]+")
+_LATIN = re.compile(r"[a-z0-9]+")
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+
+
+def _latin_tokens(text: str) -> list[str]:
+    """Romaji and codes inside Japanese text ("jinyu", "bl23", "mri"), stemmed like English."""
+    return [stem(w) for w in _LATIN.findall(text) if w not in _STOPWORDS]
+
+
+def japanese_bigrams(text: str) -> list[str]:
+    """Character bigrams of each run of Japanese script, kana folded to hiragana."""
+    folded = normalise(text).translate(_KATAKANA_TO_HIRAGANA)
+    tokens = _latin_tokens(folded)
+    for run in _JAPANESE_RUN.findall(folded):
+        tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return tokens
+
+
+# Dictionary forms that say nothing about the subject ("is it OK to…", "tell me…", "how…").
+_JAPANESE_STOPWORDS = frozenset(
+    [
+        "する",
+        "ある",
+        "いる",
+        "なる",
+        "できる",
+        "良い",
+        "よい",
+        "いい",
+        "何",
+        "なに",
+        "どう",
+        "どの",
+        "どれ",
+        "どんな",
+        "どこ",
+        "いつ",
+        "知る",
+        "教える",
+        "思う",
+        "言う",
+        "行う",
+        "方",
+        "ほう",
+        "こと",
+        "もの",
+        "ため",
+        "よう",
+        "的",
+        "さん",
+        "方法",
+        "やり",
+        "必要",
+        "大丈夫",
+        "本当",
+        "ちょっと",
+        "少し",
+        "とても",
+        "今",
+        "くる",
+        "来る",
+        "みる",
+        "見る",
+        "分かる",
+        "わかる",
+        "欲しい",
+        "たい",
+        "出来る",
+        "事",
+        "物",
+        "様",
+        "何か",
+    ]
+)
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞"})
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Any:
+    import fugashi  # imported on first use: only the tokenizer comparison needs it
+
+    return fugashi.Tagger()
+
+
+_GODAN_STEM = str.maketrans("くぐすつぬぶむるう", "きぎしちにびみりい")
+
+
+def _noun_form(lemma: str, conjugation: str) -> str:
+    """A verb's stem form, so "しびれる" and "しびれ", "着替える" and "着替え" share a token."""
+    if conjugation.startswith(("上一段", "下一段")) and lemma.endswith("る"):
+        return lemma[:-1]
+    if conjugation.startswith("五段"):
+        return lemma[:-1] + lemma[-1].translate(_GODAN_STEM)
+    return lemma
+
+
+def japanese_words(text: str) -> list[str]:
+    """Dictionary forms of content words (MeCab with UniDic Lite), kana folded to hiragana."""
+    folded = normalise(text)
+    tokens = _latin_tokens(folded)
+    for word in _tagger()(folded):
+        if word.feature.pos1 not in _CONTENT_POS or _LATIN.fullmatch(word.surface):
+            continue
+        lemma = (word.feature.lemma or word.surface).split("-")[0]
+        if lemma in _JAPANESE_STOPWORDS or word.surface in _JAPANESE_STOPWORDS:
+            continue
+        if word.feature.pos1 == "動詞":
+            lemma = _noun_form(lemma, word.feature.cType or "")
+        tokens.append(lemma.translate(_KATAKANA_TO_HIRAGANA))
+    return tokens
+
+
 def _phrase_bound(texts: Iterable[str]) -> dict[str, frozenset[str]]:
     """Words that only ever appear beside the same partner ("dog" in "bird dog").
 
@@ -235,14 +349,21 @@ class TopicMatcher:
     """
 
     def __init__(
-        self, topics: Iterable[Topic], *, threshold: float = 1.6, min_coverage: float = 0.6
+        self,
+        topics: Iterable[Topic],
+        *,
+        tokenize: Callable[[str], list[str]] = english_tokens,
+        threshold: float = 1.6,
+        min_coverage: float = 0.6,
+        phrase_bound: bool = True,
     ) -> None:
         self._topics = list(topics)
+        self._tokenize = tokenize
         self._ids = [t.id for t in self._topics]
         self.threshold = threshold
         self.min_coverage = min_coverage
         strong = [self._strong_tokens(t) for t in self._topics]
-        weak = [english_tokens(t.title + " " + t.body) for t in self._topics]
+        weak = [tokenize(t.title + " " + t.body) for t in self._topics]
         self._strong = bm25s.BM25()
         self._strong.index(strong, show_progress=False)
         self._weak = bm25s.BM25()
@@ -253,21 +374,24 @@ class TopicMatcher:
             topic_id: frozenset(s) | frozenset(w)
             for topic_id, s, w in zip(self._ids, strong, weak, strict=True)
         }
-        self._bound = _phrase_bound(
-            text for t in self._topics for text in (t.title, *t.keywords, *t.questions)
+        self._bound = (
+            _phrase_bound(
+                text for t in self._topics for text in (t.title, *t.keywords, *t.questions)
+            )
+            if phrase_bound
+            else {}
         )
         self._phrase_ids = [t.id for t in self._topics for _ in t.questions]
         self._phrases = [normalise(q) for t in self._topics for q in t.questions]
 
-    @staticmethod
-    def _strong_tokens(topic: Topic) -> list[str]:
+    def _strong_tokens(self, topic: Topic) -> list[str]:
         texts = [topic.title, *topic.keywords, *topic.keywords, *topic.questions]
-        return [tok for text in texts for tok in english_tokens(text)]
+        return [tok for text in texts for tok in self._tokenize(text)]
 
     def _query_tokens(self, question: str) -> list[str]:
         """Content words, typos repaired, words out of their phrase dropped."""
         tokens = []
-        for token in english_tokens(question):
+        for token in self._tokenize(question):
             if token not in self._known and len(token) >= 5 and not token.isdigit():
                 best = process.extractOne(
                     token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=84

@@ -23,6 +23,7 @@ help =
 
     /topics – browse everything by section
     /book – booking link, address and map
+    /language – change the language
     /privacy – what I store about you
     /forget – delete everything about you
     /start – welcome, language and consent
@@ -35,6 +36,7 @@ cmd-start = Welcome, language and consent
 cmd-help = What I can do
 cmd-topics = Browse topics
 cmd-book = Book a session, address and map
+cmd-language = Change the language
 cmd-privacy = What I store about you
 cmd-forget = Delete everything about me
 
@@ -80,6 +82,10 @@ book-address = 📍 <b>Address</b>: { $address }
 book-email = ✉️ <b>Email</b>: { $email }
 book-phone = ☎️ <b>Phone</b>: { $phone }
 book-map-button = 🗺 Open in maps
+
+## /language
+language-now = Current language: { $language }. Choose another if you like.
+language-not-stored = To keep this choice next time, agree to storage with /start.
 
 ## /privacy and /forget
 privacy-stored = <b>What I have stored about you now</b>: language { $language }, time zone { $timezone }, agreed on { $consented }.
