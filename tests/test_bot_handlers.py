@@ -257,6 +257,7 @@ async def test_a_japanese_speaking_patients_journey(running_bot: RunningBot) -> 
     await fake.send_text(user, "/start", language_code="ja")
     welcome, consent_ask = await fake.wait_calls("sendMessage", 2, chat_id=user)
     assert "ようこそ" in welcome.text and "119" in welcome.text
+    assert "保存してもよろしいですか" in consent_ask.text
     await fake.press(user, "c:yes", language_code="ja")
     [saved] = await fake.wait_calls("editMessageText", 1, chat_id=user)
     assert "保存しました" in saved.text
