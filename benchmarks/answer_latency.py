@@ -81,6 +81,28 @@ def main() -> None:
 
     measure("rapidfuzz WRatio only (cutoff 75)", fuzzy_only, questions)
 
+    japanese = rows("questions_ja.tsv")
+    print(f"\n{len(japanese)} Japanese questions, {ROUNDS} rounds each\n")
+    measure("full answer path (ja)", lambda q: answerer.answer(q, "ja").topic_id, japanese)
+    topics = list(answerer.content.topics["ja"].values())
+    for name, tokenize in (
+        ("matcher: dictionary words (chosen)", matching.japanese_words),
+        ("matcher: character bigrams", matching.japanese_bigrams),
+    ):
+        for threshold, coverage in ((1.6, 0.6), (3.0, 0.5)):
+            ja_matcher = matching.TopicMatcher(
+                topics,
+                tokenize=tokenize,
+                threshold=threshold,
+                min_coverage=coverage,
+                phrase_bound=tokenize is matching.japanese_words,
+            )
+            measure(
+                f"{name} {threshold}/{coverage}",
+                lambda q, m=ja_matcher: m.match(q).topic_id,
+                japanese,
+            )
+
     urgent = [m for kind, _, m in rows("red_flags.tsv") if kind == "urgent"]
     timings = []
     for _ in range(ROUNDS):
