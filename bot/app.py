@@ -20,15 +20,48 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.concurrency import PerChatOrderedProcessor
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import common, patient, questions
+from bot.handlers import common, patient, questions, reminders
 from bot.i18n import DEFAULT_LANGUAGE, Texts
 from bot.services.answering import Answerer
 from bot.services.patients import PatientService
+from bot.services.prompts import Prompts
+from bot.services.reminders import ReminderRules, Reminders
+from bot.services.schedule import Window
 from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
+from bot.telegram_sender import TelegramSender
+from scheduler.dispatcher import Dispatcher
+from scheduler.limiter import RateLimiter
+from scheduler.runner import start_ticking
 
 log = logging.getLogger(__name__)
-PATIENT_COMMANDS = ("start", "help", "topics", "book", "language", "privacy", "forget")
+DISPATCHER_KEY = "dispatcher"
+PATIENT_COMMANDS = (
+    "start",
+    "help",
+    "topics",
+    "book",
+    "appointment",
+    "appointments",
+    "daily",
+    "posture",
+    "timezone",
+    "language",
+    "privacy",
+    "forget",
+)
+
+
+def reminder_rules(settings: Settings) -> ReminderRules:
+    """The timing settings the reminder services use."""
+    return ReminderRules(
+        default_zone=settings.clinic_timezone,
+        offsets=settings.reminder_offsets,
+        quiet=Window.parse(settings.quiet_hours),
+        posture_hours=Window.parse(settings.posture_hours),
+        posture_every=settings.posture_every,
+        daily_grace=settings.daily_grace,
+    )
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
@@ -40,6 +73,11 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("help", patient.cmd_help, filters=private))
     app.add_handler(CommandHandler("topics", questions.cmd_topics, filters=private))
     app.add_handler(CommandHandler("book", patient.cmd_book, filters=private))
+    app.add_handler(CommandHandler("appointment", reminders.cmd_appointment, filters=private))
+    app.add_handler(CommandHandler("appointments", reminders.cmd_appointments, filters=private))
+    app.add_handler(CommandHandler("daily", reminders.cmd_daily, filters=private))
+    app.add_handler(CommandHandler("posture", reminders.cmd_posture, filters=private))
+    app.add_handler(CommandHandler("timezone", reminders.cmd_timezone, filters=private))
     app.add_handler(CommandHandler("language", patient.cmd_language, filters=private))
     app.add_handler(CommandHandler("privacy", patient.cmd_privacy, filters=private))
     app.add_handler(CommandHandler("forget", patient.cmd_forget, filters=private))
@@ -56,6 +94,12 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(patient.on_consent, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(patient.on_language, pattern=r"^l:"))
     app.add_handler(CallbackQueryHandler(patient.on_forget, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(reminders.on_appointment_button, pattern=r"^a:"))
+    app.add_handler(CallbackQueryHandler(reminders.on_reminder_button, pattern=r"^r:"))
+    app.add_handler(CallbackQueryHandler(reminders.on_daily_button, pattern=r"^d:"))
+    app.add_handler(CallbackQueryHandler(reminders.on_prompt_button, pattern=r"^p:"))
+    app.add_handler(CallbackQueryHandler(reminders.on_posture_button, pattern=r"^o:"))
+    app.add_handler(CallbackQueryHandler(reminders.on_timezone_button, pattern=r"^z:"))
     # Anything else pressed is a forged or outdated button.
     app.add_handler(CallbackQueryHandler(common.answer_stale))
     app.add_error_handler(common.on_error)
@@ -80,14 +124,30 @@ def build_application(
         .connection_pool_size(8)
         .build()
     )
+    sessions = session_factory(engine)
+    clock = clock or SystemClock()
+    answerer = Answerer.from_settings(settings)
+    patients = PatientService(sessions)
+    schedule = Reminders(sessions, reminder_rules(settings), patients)
     app.bot_data[DEPS_KEY] = Deps(
         settings=settings,
-        answerer=Answerer.from_settings(settings),
-        texts=Texts(),
-        patients=PatientService(session_factory(engine)),
-        clock=clock or SystemClock(),
+        answerer=answerer,
+        texts=answerer.texts,
+        patients=patients,
+        reminders=schedule,
+        clock=clock,
     )
     app.bot_data["engine"] = engine
+    app.bot_data[DISPATCHER_KEY] = Dispatcher(
+        sessions=sessions,
+        sender=TelegramSender(app.bot),
+        prompts=Prompts(answerer),
+        reminders=schedule,
+        patients=patients,
+        clock=clock,
+        limiter=RateLimiter(settings.broadcast_rate),
+        max_attempts=settings.send_attempts,
+    )
     register_handlers(app)
     return app
 
@@ -102,13 +162,25 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
         await app.bot.set_my_commands(commands, language_code=code)
 
 
-async def serve(app: Application, stop: asyncio.Event, *, poll_timeout: float = 30) -> None:  # type: ignore[type-arg]
-    """Run the bot until `stop` is set, then shut down cleanly."""
+async def serve(
+    app: Application,  # type: ignore[type-arg]
+    stop: asyncio.Event,
+    *,
+    poll_timeout: float = 30,
+    tick: bool = True,
+) -> None:
+    """Run the bot until `stop` is set, then shut down cleanly.
+
+    `tick=False` leaves the dispatcher to the caller (tests drive it with their clock).
+    """
     engine: AsyncEngine = app.bot_data["engine"]
+    dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
+    settings: Settings = app.bot_data[DEPS_KEY].settings
     try:
         async with app:
             await register_commands(app)
             await app.start()
+            ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
             assert app.updater is not None
             await app.updater.start_polling(
                 timeout=int(poll_timeout),
@@ -118,6 +190,9 @@ async def serve(app: Application, stop: asyncio.Event, *, poll_timeout: float = 
             log.info("bot @%s is running", app.bot.username)
             await stop.wait()
             log.info("stopping: no new updates; finishing what is in flight")
+            if ticking is not None:
+                ticking.shutdown(wait=False)
+            await dispatcher.stop()
             await app.updater.stop()
             await app.stop()
     finally:

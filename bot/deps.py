@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.i18n import Texts, detect_language, language_from_telegram
 from bot.services.answering import Answerer
 from bot.services.patients import PatientService, PatientView
+from bot.services.reminders import Reminders
 from bot.settings import Settings
 
 DEPS_KEY = "deps"
@@ -23,6 +24,7 @@ class Deps:
     answerer: Answerer
     texts: Texts
     patients: PatientService
+    reminders: Reminders
     clock: Clock
 
 

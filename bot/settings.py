@@ -11,14 +11,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.services.schedule import Window
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/clinic-bot.sqlite3"
-_DURATION = re.compile(r"^(\d+)([dhm])$")
-_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60}
+_DURATION = re.compile(r"^(\d+)([dhms])$")
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
 def parse_duration(text: str) -> timedelta:
-    """Turn `24h`, `2h`, `30m` or `1d` into a timedelta."""
+    """Turn `24h`, `2h`, `30m`, `15s` or `1d` into a timedelta."""
     match = _DURATION.match(text.strip().lower())
     if not match:
         raise ValueError(f"{text!r} is not a duration like 24h, 90m or 1d")
@@ -43,6 +45,12 @@ class Settings(BaseSettings):
         timedelta(hours=2),
     )
     broadcast_rate: float = Field(default=25, gt=0, le=30)
+    quiet_hours: str = "21:00-08:00"
+    posture_hours: str = "10:00-18:00"
+    posture_every: Annotated[timedelta, NoDecode] = timedelta(minutes=60)
+    daily_grace: Annotated[timedelta, NoDecode] = timedelta(hours=2)
+    dispatch_every: Annotated[timedelta, NoDecode] = timedelta(seconds=15)
+    send_attempts: int = Field(default=5, ge=1, le=20)
 
     clinic_name: str = "Fuji Wellness"
     clinic_address: str = "21-14 Matsushima 1-chome, Edogawa-ku, Tokyo 132-0031, Japan"
@@ -71,6 +79,17 @@ class Settings(BaseSettings):
     def _split_offsets(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(parse_duration(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("posture_every", "daily_grace", "dispatch_every", mode="before")
+    @classmethod
+    def _one_duration(cls, value: object) -> object:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("quiet_hours", "posture_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        Window.parse(value)
         return value
 
     @field_validator("clinic_timezone")

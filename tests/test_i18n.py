@@ -17,7 +17,11 @@ from bot.settings import REPO_ROOT, Settings
 # Brand and product names stay in Latin letters; acronyms (MRI, BL23, NICE) are upper case.
 ALLOWED_LATIN = {"Fuji", "Wellness", "Telegram", "ID", "cm"}
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
-_MARKUP = re.compile(r"</?b>|\{\{\s*[a-z_]+\s*\}\}|\{ ?\$[a-z_]+ ?\}|/[a-z]+|#7119")
+# Markup, placeholders, commands with their arguments, and IANA zone names are not prose.
+_MARKUP = re.compile(
+    r"</?b>|\{\{\s*[a-z_]+\s*\}\}|\{ ?\$[a-z_]+ ?\}|/[a-z]+(?: (?:on|off))?|#7119"
+    r"|[A-Z][a-z]+/[A-Za-z_]+|\[(?:one|other)\]|\*\[other\]"
+)
 
 
 def english_words(text: str) -> list[str]:

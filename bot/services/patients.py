@@ -18,6 +18,7 @@ LAST_SEEN_GRANULARITY = timedelta(minutes=10)
 class PatientView:
     """What handlers may know about a patient (never the ORM row itself)."""
 
+    id: int
     telegram_id: int
     language: str
     timezone: str | None
@@ -28,6 +29,7 @@ class PatientView:
 
 def _view(row: Patient) -> PatientView:
     return PatientView(
+        id=row.id,
         telegram_id=row.telegram_id,
         language=row.language,
         timezone=row.timezone,
@@ -113,6 +115,10 @@ class PatientService:
                 .where(Patient.telegram_id == telegram_id, Patient.blocked_at.is_(None))
                 .values(blocked_at=now)
             )
+
+    def changed(self, telegram_id: int) -> None:
+        """Another service changed this patient's row: read it again next time."""
+        self._forget_cached(telegram_id)
 
     async def forget(self, telegram_id: int) -> bool:
         """Delete everything stored about the patient; False when there was nothing."""

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Dialect, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -52,3 +64,62 @@ class Patient(Base):
     consented_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Appointment(Base):
+    """A session a patient told the bot about."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_patient_starts", "patient_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="booked")  # booked|confirmed|cancelled
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Subscription(Base):
+    """A recurring prompt: the daily stretch or posture nudges. `next_due_at` drives it."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "kind"),
+        Index("ix_subscriptions_due", "active", "next_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # daily|posture
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A copy of the patient's zone, so that everyone due at the same local minute moves on
+    # together in one statement.
+    timezone: Mapped[str] = mapped_column(String(64))
+    local_time: Mapped[str] = mapped_column(String(5))  # HH:MM; for posture, the day's start
+    next_due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    streak: Mapped[int] = mapped_column(Integer, default=0)
+    last_done_on: Mapped[str | None] = mapped_column(String(10))  # local date, YYYY-MM-DD
+    last_item: Mapped[str | None] = mapped_column(String(64))  # topic id last sent
+
+
+class Delivery(Base):
+    """One message that is due or was sent: what, to whom, for which due time, and how it went."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id", "due_at"),
+        Index("ix_deliveries_pending", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # reminder|daily|posture
+    ref_id: Mapped[int] = mapped_column(Integer)  # appointment or subscription id
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    item: Mapped[str | None] = mapped_column(String(64))  # e.g. the exercise topic sent
+    error: Mapped[str | None] = mapped_column(String(120))

@@ -103,3 +103,79 @@ group-go-private = I answer health questions only in a private chat, so your det
 group-button = 💬 Open a private chat
 error-apology = Sorry, something went wrong on my side. Please try again in a moment. In an emergency, call 119.
 not-text = I can only read text messages. Please type your question.
+
+## Reminders: shared
+needs-consent = To keep reminders I need to store a few details first. Send /start and tap “I agree”.
+button-confirm = ✅ Confirm
+button-cancel = ❌ Cancel
+button-reschedule = 🔁 Reschedule
+button-change = ✏️ Change
+button-done = ✅ Done
+button-skip = ⏭ Skip
+button-pause-week = ⏸ Pause for a week
+button-more = 📖 Read more
+cmd-appointment = Add an upcoming session
+cmd-appointments = My upcoming sessions
+cmd-daily = Daily stretching prompt
+cmd-posture = Posture nudges on workdays
+cmd-timezone = My time zone
+
+## /appointment
+appointment-pick-day = Which day is your session? (Or type it, e.g. /appointment tomorrow 3pm)
+appointment-pick-time = What time on { $day }?
+appointment-check = Your session: <b>{ $when }</b> ({ $zone }). Is that right?
+appointment-saved = Saved: <b>{ $when }</b>. I will remind you before it. See /appointments.
+appointment-saved-no-reminder = Saved: <b>{ $when }</b>. It is too close for a reminder, so see you soon!
+appointment-unreadable = Sorry, I could not read that date and time. Try for example /appointment 2026-12-03 15:30, /appointment tomorrow 3pm or /appointment 12/3 15:30.
+appointment-no-time = Please add a time too, for example /appointment { $example }.
+appointment-past = That time has already passed. Please send a time in the future.
+appointment-too-far = That is more than a year away. Please send a date within the next year.
+appointments-none = You have no upcoming sessions saved. Add one with /appointment.
+appointments-list = <b>Your upcoming sessions</b> ({ $zone }):
+appointment-cancel-button = ❌ Cancel { $when }
+appointment-cancelled = Cancelled: { $when }. You will get no more reminders for it.
+appointment-confirmed = Thank you! See you on { $when }.
+appointment-gone = That session is no longer in your list.
+reminder-session =
+    ⏰ <b>Reminder: your session at { $clinic }</b>
+    { $when }
+    📍 { $address }
+staff-confirmed = ✅ Patient { $patient } confirmed the session on { $when }.
+staff-cancelled = ❌ Patient { $patient } cancelled the session on { $when }.
+
+## /daily
+daily-ask = At what time should I send your daily stretch? Tap one, or send for example /daily 07:30. Quiet hours: { $quiet }.
+daily-set = Every day at <b>{ $time }</b> ({ $zone }) you will get one stretch, a different one each day. /daily off stops it.
+daily-off = Daily stretches are off. /daily turns them on again.
+daily-was-off = Daily stretches were not on.
+daily-invalid = Please send a time like /daily 08:00, or /daily off.
+daily-quiet = { $time } is within quiet hours ({ $quiet }), when I send nothing but session reminders. Please choose another time.
+daily-intro = 🧘 <b>Today's stretch</b>
+daily-streak =
+    { $days ->
+        [one] 🔥 1 day in a row. Keep it going!
+       *[other] 🔥 { $days } days in a row. Keep it going!
+    }
+daily-done =
+    { $days ->
+        [one] Well done! That's 1 day in a row.
+       *[other] Well done! That's { $days } days in a row.
+    }
+daily-skipped = Skipped for today. See you tomorrow.
+daily-paused = Paused: no daily stretch for a week. /daily turns it back on sooner.
+
+## /posture
+posture-ask = Posture nudges remind you to move every { $minutes } minutes during { $hours } on weekdays ({ $zone }).
+posture-on = Posture nudges are on: every { $minutes } minutes, { $hours } on weekdays ({ $zone }). /posture off stops them.
+posture-off = Posture nudges are off.
+posture-invalid = Please send /posture on or /posture off.
+posture-nudge =
+    🪑 <b>Time for a short break</b>: stand up and move for a minute or two.
+    Tip ({ $title }): { $tip }
+button-on = ✅ On
+button-off = Off
+
+## /timezone
+timezone-ask = Your time zone is <b>{ $zone }</b>. Tap another, or send for example /timezone Europe/London.
+timezone-set = Time zone set to <b>{ $zone }</b>. Reminders follow your local clock.
+timezone-invalid = “{ $zone }” is not a time zone I know. Please use a name like Asia/Tokyo or Europe/London.

@@ -103,3 +103,71 @@ group-go-private = 健康に関するご質問には、プライバシーを守�
 group-button = 💬 個別チャットを開く
 error-apology = 申し訳ありません。こちらで問題が起きました。少し時間をおいてもう一度お試しください。緊急時は119番へ。
 not-text = 文字のメッセージのみ読み取れます。ご質問を入力してください。
+
+## リマインダー：共通
+needs-consent = リマインダーをお送りするには、いくつかの情報の保存が必要です。/start を送り「同意する」を押してください。
+button-confirm = ✅ 確認しました
+button-cancel = ❌ キャンセル
+button-reschedule = 🔁 日時を変更
+button-change = ✏️ 変更する
+button-done = ✅ やりました
+button-skip = ⏭ 今日は休む
+button-pause-week = ⏸ 1週間お休み
+button-more = 📖 詳しく見る
+cmd-appointment = 施術の予定を登録
+cmd-appointments = 登録した予定
+cmd-daily = 毎日のストレッチ通知
+cmd-posture = 平日の姿勢リマインダー
+cmd-timezone = タイムゾーン
+
+## /appointment
+appointment-pick-day = 施術は何日ですか？（「/appointment 明日15時」のように入力することもできます）
+appointment-pick-time = { $day }の何時ですか？
+appointment-check = 施術の日時：<b>{ $when }</b>（{ $zone }）。よろしいですか？
+appointment-saved = 登録しました：<b>{ $when }</b>。前日と直前にお知らせします。/appointments で確認できます。
+appointment-saved-no-reminder = 登録しました：<b>{ $when }</b>。間近のためリマインダーはお送りしません。お待ちしております。
+appointment-unreadable = 申し訳ありません、日時を読み取れませんでした。例：/appointment 12月3日 15:30、/appointment 明日15時、/appointment 2026-12-03 15:30
+appointment-no-time = 時刻も入力してください。例：/appointment { $example }
+appointment-past = その日時はすでに過ぎています。これからの日時を入力してください。
+appointment-too-far = 1年以上先の日時です。1年以内の日時を入力してください。
+appointments-none = 登録された予定はありません。/appointment で登録できます。
+appointments-list = <b>登録済みの施術の予定</b>（{ $zone }）：
+appointment-cancel-button = ❌ { $when }をキャンセル
+appointment-cancelled = キャンセルしました：{ $when }。この予定のリマインダーはもう届きません。
+appointment-confirmed = ありがとうございます。{ $when }にお待ちしております。
+appointment-gone = その予定は一覧にありません。
+reminder-session =
+    ⏰ <b>{ $clinic }の施術のお知らせ</b>
+    { $when }
+    📍 { $address }
+staff-confirmed = ✅ 患者 { $patient } さんが { $when } の施術を確認しました。
+staff-cancelled = ❌ 患者 { $patient } さんが { $when } の施術をキャンセルしました。
+
+## /daily
+daily-ask = 毎日のストレッチを何時にお送りしましょうか？ ボタンを押すか、「/daily 07:30」のように送ってください。お休み時間：{ $quiet }
+daily-set = 毎日 <b>{ $time }</b>（{ $zone }）に、日替わりでストレッチを1つお送りします。/daily off で停止できます。
+daily-off = 毎日のストレッチ通知を停止しました。/daily で再開できます。
+daily-was-off = 毎日のストレッチ通知は設定されていません。
+daily-invalid = 「/daily 08:00」のように時刻を送るか、「/daily off」と送ってください。
+daily-quiet = { $time } はお休み時間（{ $quiet }）です。この時間は施術のお知らせ以外はお送りしません。別の時刻をお選びください。
+daily-intro = 🧘 <b>今日のストレッチ</b>
+daily-streak = 🔥 { $days }日連続です。この調子で続けましょう！
+daily-done = よくできました！ { $days }日連続です。
+daily-skipped = 今日はお休みですね。また明日。
+daily-paused = 1週間お休みします。/daily で早めに再開できます。
+
+## /posture
+posture-ask = 姿勢リマインダーは、平日の{ $hours }（{ $zone }）に{ $minutes }分ごとに体を動かすようお知らせします。
+posture-on = 姿勢リマインダーを開始しました：平日の{ $hours }（{ $zone }）に{ $minutes }分ごと。/posture off で停止できます。
+posture-off = 姿勢リマインダーを停止しました。
+posture-invalid = 「/posture on」または「/posture off」と送ってください。
+posture-nudge =
+    🪑 <b>ひと休みしましょう</b>：立ち上がって1〜2分体を動かしてください。
+    ヒント（{ $title }）：{ $tip }
+button-on = ✅ オン
+button-off = オフ
+
+## /timezone
+timezone-ask = 現在のタイムゾーンは <b>{ $zone }</b> です。変更する場合はボタンを押すか、「/timezone Europe/London」のように送ってください。
+timezone-set = タイムゾーンを <b>{ $zone }</b> に設定しました。お知らせは現地時刻に合わせて届きます。
+timezone-invalid = 「{ $zone }」は認識できないタイムゾーンです。Asia/Tokyo や Europe/London のような名前で送ってください。

@@ -1,0 +1,60 @@
+"""The scheduler's sender, over the Bot API: maps Telegram's errors to outcomes."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.services.prompts import Outgoing
+from scheduler.sender import Outcome, SendResult
+
+
+def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
+    """The message's buttons as an inline keyboard."""
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.text, callback_data=b.data, url=b.url) for b in row]
+            for row in message.buttons
+        ]
+    )
+
+
+class TelegramSender:
+    """Sends through the application's Bot; one try per call (the dispatcher retries)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, chat_id: int, message: Outgoing) -> SendResult:
+        """Send `message` to `chat_id` and say what happened."""
+        try:
+            await self._bot.send_message(
+                chat_id, message.html, parse_mode=ParseMode.HTML, reply_markup=keyboard(message)
+            )
+        except Forbidden as error:
+            return SendResult(Outcome.BLOCKED, error=type(error).__name__)
+        except RetryAfter as error:
+            return SendResult(Outcome.RETRY_AFTER, retry_after=_seconds(error.retry_after))
+        except (BadRequest, InvalidToken) as error:  # BadRequest is a NetworkError: catch it first
+            return SendResult(Outcome.REJECTED, error=type(error).__name__)
+        except (TimedOut, NetworkError) as error:  # 5xx arrive as NetworkError
+            return SendResult(Outcome.TRANSIENT, error=type(error).__name__)
+        except TelegramError as error:
+            return SendResult(Outcome.TRANSIENT, error=type(error).__name__)
+        return SendResult(Outcome.SENT)
+
+
+def _seconds(value: object) -> float:
+    total_seconds = getattr(value, "total_seconds", None)
+    return float(total_seconds()) if callable(total_seconds) else float(value)  # type: ignore[arg-type]

@@ -1,0 +1,36 @@
+"""The one way the scheduler reaches Telegram: a small sender interface and its outcomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from bot.services.prompts import Outgoing
+
+
+class Outcome(StrEnum):
+    """What happened to one send."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403: the patient blocked the bot
+    RETRY_AFTER = "retry-after"  # 429: Telegram asks us to wait
+    TRANSIENT = "transient"  # timeout, network, 5xx: worth another try
+    REJECTED = "rejected"  # 400 and the like: trying again will not help
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome, with Telegram's wait time or a short error name."""
+
+    outcome: Outcome
+    retry_after: float = 0.0
+    error: str = ""
+
+
+class Sender(Protocol):
+    """Sends one message to one chat."""
+
+    async def send(self, chat_id: int, message: Outgoing) -> SendResult:
+        """Send and report what happened; never raises for Telegram errors."""
+        ...
