@@ -36,6 +36,7 @@ from scheduler.runner import start_ticking
 
 log = logging.getLogger(__name__)
 DISPATCHER_KEY = "dispatcher"
+CONCURRENCY = 8
 PATIENT_COMMANDS = (
     "start",
     "help",
@@ -106,7 +107,11 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 def build_application(
-    settings: Settings, *, clock: Clock | None = None, engine: AsyncEngine | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: AsyncEngine | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot, wired to its services; nothing is contacted until it starts."""
     assert settings.telegram_bot_token is not None
@@ -120,8 +125,11 @@ def build_application(
         .base_file_url(settings.telegram_base_url.replace("/bot", "/file/bot"))
         # A small pool: httpcore scans every pooled connection per request, so a large pool
         # and many concurrent updates cost more than they gain (benchmarks/bot_throughput.py).
-        .concurrent_updates(PerChatOrderedProcessor(max_concurrent_updates=8))
-        .connection_pool_size(8)
+        # Half the pool serves updates, half the dispatcher's sends.
+        .concurrent_updates(PerChatOrderedProcessor(max_concurrent_updates=CONCURRENCY))
+        .connection_pool_size(2 * CONCURRENCY)
+        .read_timeout(settings.telegram_timeout)
+        .write_timeout(settings.telegram_timeout)
         .build()
     )
     sessions = session_factory(engine)
@@ -145,8 +153,9 @@ def build_application(
         reminders=schedule,
         patients=patients,
         clock=clock,
-        limiter=RateLimiter(settings.broadcast_rate),
+        limiter=limiter or RateLimiter(settings.broadcast_rate),
         max_attempts=settings.send_attempts,
+        in_flight=CONCURRENCY,
     )
     register_handlers(app)
     return app

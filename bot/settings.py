@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     daily_grace: Annotated[timedelta, NoDecode] = timedelta(hours=2)
     dispatch_every: Annotated[timedelta, NoDecode] = timedelta(seconds=15)
     send_attempts: int = Field(default=5, ge=1, le=20)
+    telegram_timeout: float = Field(default=10, gt=0)
 
     clinic_name: str = "Fuji Wellness"
     clinic_address: str = "21-14 Matsushima 1-chome, Edogawa-ku, Tokyo 132-0031, Japan"

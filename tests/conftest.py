@@ -6,16 +6,20 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from telegram.ext import Application
 
-from bot.app import build_application, serve
+from bot.app import DISPATCHER_KEY, build_application, serve
 from bot.settings import Settings
 from bot.storage.db import create_engine, upgrade_async
+from scheduler.dispatcher import Dispatcher, Report
+from scheduler.limiter import RateLimiter
 from tests.fake_telegram import FakeTelegram
 
 POSTGRES_URL = os.environ.get(
@@ -109,6 +113,30 @@ class RunningBot:
     fake: FakeTelegram
     settings: Settings
     clock: FakeClock
+    app: Application  # type: ignore[type-arg]
+
+    async def tick(self) -> Report:
+        """What the scheduler's job does, at the fake clock's time."""
+        dispatcher: Dispatcher = self.app.bot_data[DISPATCHER_KEY]
+        return await dispatcher.tick()
+
+
+@asynccontextmanager
+async def bot_running(
+    fake: FakeTelegram, settings: Settings, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    """The real Application polling the fake server; the test drives the dispatcher."""
+    # Spacing is tested on its own (test_limiter); here it would only slow the tests down.
+    app = build_application(settings, clock=clock, limiter=RateLimiter(10_000, per_chat=0))
+    stop = asyncio.Event()
+    polls = len(fake.calls_to("getUpdates"))
+    task = asyncio.create_task(serve(app, stop, poll_timeout=1, tick=False))
+    await fake.wait_calls("getUpdates", polls + 1)
+    try:
+        yield RunningBot(fake, settings, clock, app)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
 
 
 @pytest.fixture
@@ -117,11 +145,17 @@ async def running_bot(
 ) -> AsyncIterator[RunningBot]:
     """The real Application polling the fake server, on a migrated SQLite database."""
     await upgrade_async(sqlite_url)
-    settings = make_settings(fake_telegram, sqlite_url)
-    app = build_application(settings, clock=clock)
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, stop, poll_timeout=1))
-    await fake_telegram.wait_calls("getUpdates", 1)
-    yield RunningBot(fake_telegram, settings, clock)
-    stop.set()
-    await asyncio.wait_for(task, 15)
+    settings = make_settings(fake_telegram, sqlite_url, staff_ids="9001")
+    async with bot_running(fake_telegram, settings, clock) as bot:
+        yield bot
+
+
+async def consent(bot: RunningBot, user: int = 501, language_code: str = "en") -> None:
+    """The patient opens the bot and agrees to storage; the bot then offers languages."""
+    before = len(bot.fake.calls_to("sendMessage", user))
+    edits = len(bot.fake.calls_to("editMessageText", user))
+    await bot.fake.send_text(user, "/start", language_code=language_code)
+    await bot.fake.wait_calls("sendMessage", before + 2, chat_id=user)
+    await bot.fake.press(user, "c:yes", language_code=language_code)
+    await bot.fake.wait_calls("editMessageText", edits + 1, chat_id=user)
+    await bot.fake.wait_calls("sendMessage", before + 3, chat_id=user)

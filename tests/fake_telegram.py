@@ -32,6 +32,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    ok: bool = True  # False when the server answered with an injected fault
 
     @property
     def chat_id(self) -> int | None:
@@ -172,6 +173,10 @@ class FakeTelegram:
         }
         return await self.push_update({"callback_query": query})
 
+    def delivered(self, method: str, chat_id: int | None = None) -> list[Call]:
+        """Calls that succeeded: what users actually received."""
+        return [c for c in self.calls_to(method, chat_id) if c.ok]
+
     def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [
             c
@@ -237,7 +242,7 @@ class FakeTelegram:
             }
             if fault.retry_after is not None:
                 body["parameters"] = {"retry_after": fault.retry_after}
-            await self._record(method, params)
+            await self._record(method, params, ok=False)
             return web.json_response(body, status=fault.status)
         await self._record(method, params)
         return self._ok(self._result(method, params))
@@ -254,9 +259,9 @@ class FakeTelegram:
         await self.wait_for(lambda: self.counts[method] >= count, timeout=3600)
         return self._ok(True)
 
-    async def _record(self, method: str, params: dict[str, Any]) -> None:
+    async def _record(self, method: str, params: dict[str, Any], ok: bool = True) -> None:
         async with self._changed:
-            self.calls.append(Call(method, params))
+            self.calls.append(Call(method, params, ok=ok))
             self.counts[method] += 1
             self._changed.notify_all()
 

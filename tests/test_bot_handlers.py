@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.handlers import questions
 from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Patient
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, consent
 
 PATIENT = 501
 
@@ -23,15 +23,6 @@ async def _patients(bot: RunningBot) -> list[Patient]:
             return list(await session.scalars(select(Patient)))
     finally:
         await engine.dispose()
-
-
-async def consent(bot: RunningBot, user: int = PATIENT, language_code: str = "en") -> None:
-    """The patient opens the bot and agrees to storage; the bot then offers languages."""
-    await bot.fake.send_text(user, "/start", language_code=language_code)
-    await bot.fake.wait_calls("sendMessage", 2, chat_id=user)
-    await bot.fake.press(user, "c:yes", language_code=language_code)
-    await bot.fake.wait_calls("editMessageText", 1, chat_id=user)
-    await bot.fake.wait_calls("sendMessage", 3, chat_id=user)
 
 
 async def test_menu_is_registered_at_start(running_bot: RunningBot) -> None:

@@ -38,7 +38,9 @@ _TIME_PATTERNS = (
 _AFTERNOON_GUESS = range(1, 8)
 _MONTH_DAY = re.compile(r"\b(?P<mo>\d{1,2})/(?P<d>\d{1,2})\b")
 _JA_MONTH_DAY = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<mo>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-_JA_WEEKDAY = re.compile(r"(?P<next>来週|再来週|今週)?\s*(?P<wd>[月火水木金土日])\s*曜(?:日)?")
+_JA_WEEKDAY = re.compile(
+    r"(?P<next>来週|再来週|今週)?\s*の?\s*(?P<wd>[月火水木金土日])\s*曜(?:日)?"
+)
 _JA_RELATIVE = {
     "今日": 0,
     "きょう": 0,

@@ -1,0 +1,65 @@
+"""The rate limiter's spacing, checked on a fake clock (no waiting)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from scheduler.limiter import RateLimiter
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.starts: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def _send_times(limiter: RateLimiter, clock: FakeTime, chats: list[int]) -> list[float]:
+    times = []
+    for chat in chats:
+        await limiter.wait(chat)
+        times.append(round(clock.now, 3))
+    return times
+
+
+async def test_overall_rate_is_capped() -> None:
+    clock = FakeTime()
+    limiter = RateLimiter(25, monotonic=clock.monotonic, sleep=clock.sleep)
+    times = await _send_times(limiter, clock, list(range(100)))
+    assert times[:3] == [0.0, 0.04, 0.08]
+    assert times[-1] == 3.96, "100 messages at 25/s take four seconds"
+
+
+async def test_one_chat_gets_at_most_one_message_a_second() -> None:
+    clock = FakeTime()
+    limiter = RateLimiter(25, monotonic=clock.monotonic, sleep=clock.sleep)
+    times = await _send_times(limiter, clock, [7, 7, 8, 7])
+    assert times == [0.0, 1.0, 1.04, 2.0]
+
+
+async def test_retry_after_pauses_everyone() -> None:
+    clock = FakeTime()
+    limiter = RateLimiter(25, monotonic=clock.monotonic, sleep=clock.sleep)
+    await limiter.wait(1)
+    limiter.pause(5)
+    await limiter.wait(2)
+    assert clock.now >= 5.0
+
+
+async def test_concurrent_waiters_are_spaced_too() -> None:
+    clock = FakeTime()
+    limiter = RateLimiter(10, monotonic=clock.monotonic, sleep=clock.sleep)
+    starts: list[float] = []
+
+    async def one(chat: int) -> None:
+        before = clock.now
+        await limiter.wait(chat)
+        starts.append(before)
+
+    await asyncio.gather(*(one(chat) for chat in range(5)))
+    assert clock.now >= 0.4
