@@ -82,14 +82,14 @@ class _Writer:
             batch, self.queue = self.queue, []
             async with self.sessions() as session, session.begin():
                 await session.execute(update(Delivery), [r.values for r in batch])
-                for subscription_id, item in (
-                    r.subscription_item for r in batch if r.subscription_item
-                ):
-                    await session.execute(
-                        update(Subscription)
-                        .where(Subscription.id == subscription_id)
-                        .values(last_item=item)
+                items = [
+                    {"id": subscription_id, "last_item": item}
+                    for subscription_id, item in (
+                        r.subscription_item for r in batch if r.subscription_item
                     )
+                ]
+                if items:
+                    await session.execute(update(Subscription), items)
             for result in batch:
                 if result.blocked_telegram_id is not None:
                     await self.patients.mark_blocked(result.blocked_telegram_id, self.now)
