@@ -43,7 +43,7 @@ class NoopSender:
 
 
 async def seed(url: str, patients: int, due_at: datetime) -> None:
-    """`patients` patients, each with a daily prompt at 08:00 Tokyo due at `due_at` and a session."""
+    """Patients with a daily prompt at 08:00 Tokyo due at `due_at`, and a session each."""
     engine = create_engine(url)
     now = datetime.now(UTC)
     async with engine.begin() as connection:
