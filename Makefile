@@ -25,3 +25,4 @@ lint: $(BIN)/clinic-bot
 bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/answer_latency.py
 	$(BIN)/python benchmarks/bot_throughput.py
+	$(BIN)/python benchmarks/dispatcher_throughput.py
