@@ -23,6 +23,11 @@ help =
 
     /topics – browse everything by section
     /book – booking link, address and map
+    /appointment – add an upcoming session (I remind you before it)
+    /appointments – your upcoming sessions
+    /daily – a daily stretch at your chosen time
+    /posture – posture nudges on workdays
+    /timezone – your time zone
     /language – change the language
     /privacy – what I store about you
     /forget – delete everything about you

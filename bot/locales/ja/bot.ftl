@@ -23,6 +23,11 @@ help =
 
     /topics – 項目ごとに見る
     /book – 予約リンク・住所・地図
+    /appointment – 施術の予定を登録（前にお知らせします）
+    /appointments – 登録した予定
+    /daily – 毎日決まった時刻にストレッチをお届け
+    /posture – 平日の姿勢リマインダー
+    /timezone – タイムゾーン
     /language – 言語を変える
     /privacy – 保存している情報
     /forget – 保存した情報をすべて削除
