@@ -7,7 +7,7 @@ import logging
 import signal
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -20,9 +20,10 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.concurrency import PerChatOrderedProcessor
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import common, patient, questions, reminders
-from bot.i18n import DEFAULT_LANGUAGE, Texts
+from bot.handlers import common, patient, questions, reminders, staff
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.services.answering import Answerer
+from bot.services.broadcasts import Broadcasts
 from bot.services.patients import PatientService
 from bot.services.prompts import Prompts
 from bot.services.reminders import ReminderRules, Reminders
@@ -36,6 +37,7 @@ from scheduler.runner import start_ticking
 
 log = logging.getLogger(__name__)
 DISPATCHER_KEY = "dispatcher"
+TICKING_KEY = "ticking"
 CONCURRENCY = 8
 PATIENT_COMMANDS = (
     "start",
@@ -48,9 +50,18 @@ PATIENT_COMMANDS = (
     "posture",
     "timezone",
     "language",
+    "notices",
     "privacy",
     "forget",
 )
+STAFF_COMMANDS = ("broadcast", "broadcasts", "stats")
+
+
+def _wake(app: Application) -> None:  # type: ignore[type-arg]
+    """Look for due messages now (a broadcast was confirmed) instead of at the next tick."""
+    if app.bot_data.get(TICKING_KEY):
+        dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
+        app.create_task(dispatcher.tick())
 
 
 def reminder_rules(settings: Settings) -> ReminderRules:
@@ -65,7 +76,7 @@ def reminder_rules(settings: Settings) -> ReminderRules:
     )
 
 
-def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Which handler serves what. Order matters: earlier groups run first."""
     private = filters.ChatType.PRIVATE
     # Group -1 runs for every update before the others and never stops them.
@@ -80,6 +91,10 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("posture", reminders.cmd_posture, filters=private))
     app.add_handler(CommandHandler("timezone", reminders.cmd_timezone, filters=private))
     app.add_handler(CommandHandler("language", patient.cmd_language, filters=private))
+    app.add_handler(CommandHandler("notices", staff.cmd_notices, filters=private))
+    app.add_handler(CommandHandler("broadcast", staff.cmd_broadcast, filters=private))
+    app.add_handler(CommandHandler("broadcasts", staff.cmd_broadcasts, filters=private))
+    app.add_handler(CommandHandler("stats", staff.cmd_stats, filters=private))
     app.add_handler(CommandHandler("privacy", patient.cmd_privacy, filters=private))
     app.add_handler(CommandHandler("forget", patient.cmd_forget, filters=private))
     app.add_handler(
@@ -101,6 +116,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(reminders.on_prompt_button, pattern=r"^p:"))
     app.add_handler(CallbackQueryHandler(reminders.on_posture_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(reminders.on_timezone_button, pattern=r"^z:"))
+    app.add_handler(CallbackQueryHandler(staff.on_broadcast_button, pattern=r"^b:"))
     # Anything else pressed is a forged or outdated button.
     app.add_handler(CallbackQueryHandler(common.answer_stale))
     app.add_error_handler(common.on_error)
@@ -137,13 +153,16 @@ def build_application(
     answerer = Answerer.from_settings(settings)
     patients = PatientService(sessions)
     schedule = Reminders(sessions, reminder_rules(settings), patients)
+    broadcasts = Broadcasts(sessions)
     app.bot_data[DEPS_KEY] = Deps(
         settings=settings,
         answerer=answerer,
         texts=answerer.texts,
         patients=patients,
         reminders=schedule,
+        broadcasts=broadcasts,
         clock=clock,
+        wake_dispatcher=lambda: _wake(app),
     )
     app.bot_data["engine"] = engine
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
@@ -154,21 +173,27 @@ def build_application(
         patients=patients,
         clock=clock,
         limiter=limiter or RateLimiter(settings.broadcast_rate),
+        broadcasts=broadcasts,
+        rate=settings.broadcast_rate,
         max_attempts=settings.send_attempts,
         in_flight=CONCURRENCY,
     )
-    register_handlers(app)
+    register_handlers(app, settings)
     return app
 
 
 async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """The command menu, in every language the bot speaks."""
-    texts: Texts = app.bot_data[DEPS_KEY].texts
-    for language in texts.languages:
-        catalogue = texts(language)
-        commands = [BotCommand(name, catalogue.text(f"cmd-{name}")) for name in PATIENT_COMMANDS]
+    """The command menu in every language; staff see their commands too, in their chats only."""
+    d: Deps = app.bot_data[DEPS_KEY]
+    for language in d.texts.languages:
+        catalogue = d.texts(language)
+        patients = [BotCommand(name, catalogue.text(f"cmd-{name}")) for name in PATIENT_COMMANDS]
+        staff_menu = patients + [BotCommand(n, catalogue.text(f"cmd-{n}")) for n in STAFF_COMMANDS]
         code = None if language == DEFAULT_LANGUAGE else language
-        await app.bot.set_my_commands(commands, language_code=code)
+        await app.bot.set_my_commands(patients, language_code=code)
+        for staff_id in sorted(d.settings.staff_ids):
+            scope = BotCommandScopeChat(staff_id)
+            await app.bot.set_my_commands(staff_menu, scope=scope, language_code=code)
 
 
 async def serve(
@@ -190,6 +215,7 @@ async def serve(
             await register_commands(app)
             await app.start()
             ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
+            app.bot_data[TICKING_KEY] = ticking is not None
             assert app.updater is not None
             await app.updater.start_polling(
                 timeout=int(poll_timeout),

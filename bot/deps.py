@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram.ext import ContextTypes
@@ -9,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.clock import Clock
 from bot.i18n import Texts, detect_language, language_from_telegram
 from bot.services.answering import Answerer
+from bot.services.broadcasts import Broadcasts
 from bot.services.patients import PatientService, PatientView
 from bot.services.reminders import Reminders
 from bot.settings import Settings
@@ -25,7 +27,13 @@ class Deps:
     texts: Texts
     patients: PatientService
     reminders: Reminders
+    broadcasts: Broadcasts
     clock: Clock
+    wake_dispatcher: Callable[[], None]
+
+    def is_staff(self, user_id: int | None) -> bool:
+        """Whether this Telegram user may use staff commands (checked at every use)."""
+        return user_id is not None and user_id in self.settings.staff_ids
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> Deps:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,18 +12,23 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.services.broadcasts import BROADCAST, Broadcasts
 from bot.services.patients import PatientService
 from bot.services.prompts import Outgoing, Prompts
 from bot.services.reminders import DAILY, POSTURE, REMINDER, Reminders
-from bot.storage.models import Appointment, Delivery, Patient, Subscription
+from bot.services.schedule import next_daily
+from bot.storage.db import insert_once
+from bot.storage.models import Appointment, Broadcast, Delivery, Patient, Subscription
 from scheduler.limiter import RateLimiter
 from scheduler.sender import Outcome, Sender
 
 log = logging.getLogger(__name__)
+PROGRESS_EVERY = 3.0  # seconds between edits of a broadcast's progress message
+POSTPONE = "postpone"  # not now (quiet hours), but later
+RELATED = {REMINDER: Appointment, DAILY: Subscription, POSTURE: Subscription, BROADCAST: Broadcast}
 
 
 @dataclass
@@ -112,6 +118,8 @@ class Dispatcher:
         patients: PatientService,
         clock: Clock,
         limiter: RateLimiter,
+        broadcasts: Broadcasts,
+        rate: float,
         max_attempts: int = 5,
         batch_size: int = 500,
         in_flight: int = 32,
@@ -129,21 +137,56 @@ class Dispatcher:
         self._in_flight = asyncio.Semaphore(in_flight)
         self._lock = asyncio.Lock()
         self._stopping = False
+        self._broadcasts = broadcasts
+        self._rate = rate
+        self._progress_shown: dict[int, float] = {}
 
     async def tick(self) -> Report:
         """Do everything that is due now. Safe to call at any time; runs one at a time."""
         async with self._lock:
             if self._stopping:
                 return Report()
-            now = self._clock.now()
-            report = Report(created=await self._create_due_prompts(now))
+            report = Report()
             seen: set[int] = set()
-            while not self._stopping and (
-                batch := [d for d in await self._load_due(now) if d.delivery_id not in seen]
-            ):
+            while not self._stopping:
+                # Look again before every batch, so a reminder that falls due during a long
+                # broadcast goes out within one batch, not after the broadcast.
+                now = self._clock.now()
+                report.created += await self._create_due_prompts(now)
+                await self._broadcasts.start_due(now)
+                batch = [d for d in await self._load_due(now) if d.delivery_id not in seen]
+                if not batch:
+                    break
                 seen.update(d.delivery_id for d in batch)
                 await self._send_batch(batch, now, report)
+                await self._report_progress({d.ref_id for d in batch if d.kind == BROADCAST}, now)
             return report
+
+    async def _report_progress(self, broadcast_ids: set[int], now: datetime) -> None:
+        """Edit each running broadcast's progress message; the last edit is the report."""
+        for broadcast_id in broadcast_ids:
+            finished = await self._broadcasts.finish_if_done(broadcast_id, now)
+            last = self._progress_shown.get(broadcast_id, 0.0)
+            if not finished and time.monotonic() - last < PROGRESS_EVERY:
+                continue
+            self._progress_shown[broadcast_id] = time.monotonic()
+            broadcast = await self._broadcasts.get(broadcast_id)
+            if broadcast is None or broadcast.progress_chat_id is None:
+                continue
+            counts = await self._broadcasts.counts(broadcast_id)
+            message = self._prompts.broadcast_progress(
+                broadcast_id=broadcast_id,
+                counts=counts,
+                language=broadcast.language,
+                rate=self._rate,
+                final=finished or broadcast.status != "sending",
+            )
+            assert broadcast.progress_message_id is not None
+            await self._sender.edit(
+                broadcast.progress_chat_id, broadcast.progress_message_id, message
+            )
+            if finished:
+                await self._sender.send(broadcast.progress_chat_id, message)
 
     # ---- recurring prompts become deliveries
     async def _create_due_prompts(self, now: datetime) -> int:
@@ -166,7 +209,7 @@ class Dispatcher:
                 Subscription.next_due_at,
             ).where(due, not_paused)
             created = await session.execute(
-                _insert_ignore(session).from_select(
+                insert_once(session).from_select(
                     ["patient_id", "kind", "ref_id", "due_at", "next_attempt_at"], rows
                 )
             )
@@ -193,7 +236,10 @@ class Dispatcher:
 
     # ---- sending
     async def _load_due(self, now: datetime) -> list[_Due]:
-        reminders_first = case((Delivery.kind == REMINDER, 0), else_=1)
+        # Session reminders first, broadcasts last: a long broadcast never holds up a reminder.
+        reminders_first = case(
+            (Delivery.kind == REMINDER, 0), (Delivery.kind == BROADCAST, 2), else_=1
+        )
         async with self._sessions() as session:
             rows = await session.execute(
                 select(
@@ -217,16 +263,18 @@ class Dispatcher:
 
     async def _send_batch(self, batch: Sequence[_Due], now: datetime, report: Report) -> None:
         async with self._sessions() as session:
-            appointments = await _by_id(
-                session, Appointment, {d.ref_id for d in batch if d.kind == REMINDER}
-            )
-            subscriptions = await _by_id(
-                session, Subscription, {d.ref_id for d in batch if d.kind != REMINDER}
-            )
+            related = {
+                kind: await _by_id(session, model, {d.ref_id for d in batch if d.kind == kind})
+                for kind, model in RELATED.items()
+            }
         writer = _Writer(self._sessions, self._patients, now)
         tasks = []
         for due in batch:
-            message, item, skip_reason = self._compose(due, now, appointments, subscriptions)
+            message, item, skip_reason = self._compose(due, now, related)
+            if skip_reason == POSTPONE:
+                quiet_end = next_daily(self._rules.quiet.end, due.zone, now)
+                writer.add(_Result({"id": due.delivery_id, "next_attempt_at": quiet_end}))
+                continue
             if skip_reason:
                 status = "blocked" if skip_reason == "blocked" else "skipped"
                 report.blocked += status == "blocked"
@@ -239,17 +287,20 @@ class Dispatcher:
         await writer.drain()
 
     def _compose(
-        self,
-        due: _Due,
-        now: datetime,
-        appointments: dict[int, Any],
-        subscriptions: dict[int, Any],
+        self, due: _Due, now: datetime, related: dict[str, dict[int, Any]]
     ) -> tuple[Outgoing | None, str | None, str | None]:
         """The message for a due item, the content item it uses, or why it should not go."""
         if due.blocked:
             return None, None, "blocked"
+        if due.kind == BROADCAST:
+            broadcast = related[BROADCAST].get(due.ref_id)
+            if broadcast is None or broadcast.status != "sending":
+                return None, None, "stopped"
+            if self._reminders.quiet_now(now, due.zone):
+                return None, None, POSTPONE
+            return Outgoing(broadcast.html or "", photo=broadcast.photo), None, None
         if due.kind == REMINDER:
-            appointment = appointments.get(due.ref_id)
+            appointment = related[REMINDER].get(due.ref_id)
             if appointment is None or appointment.status == "cancelled":
                 return None, None, "appointment cancelled"
             if appointment.starts_at <= now:
@@ -261,7 +312,7 @@ class Dispatcher:
                 language=due.language,
             )
             return message, None, None
-        subscription = subscriptions.get(due.ref_id)
+        subscription = related[due.kind].get(due.ref_id)
         if subscription is None or not subscription.active:
             return None, None, "stopped"
         grace = self._rules.daily_grace if due.kind == DAILY else self._rules.posture_grace
@@ -339,15 +390,6 @@ class Dispatcher:
         self._stopping = True
         async with self._lock:
             pass
-
-
-def _insert_ignore(session: AsyncSession) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING for the database in use (a due time is recorded once)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(Delivery).on_conflict_do_nothing(
-        index_elements=["kind", "ref_id", "due_at"]
-    )
 
 
 async def _by_id(session: AsyncSession, model: Any, ids: set[int]) -> dict[int, Any]:

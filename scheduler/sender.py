@@ -34,3 +34,7 @@ class Sender(Protocol):
     async def send(self, chat_id: int, message: Outgoing) -> SendResult:
         """Send and report what happened; never raises for Telegram errors."""
         ...
+
+    async def edit(self, chat_id: int, message_id: int, message: Outgoing) -> SendResult:
+        """Replace the text and buttons of a message the bot sent earlier."""
+        ...

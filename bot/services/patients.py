@@ -25,6 +25,7 @@ class PatientView:
     consented_at: datetime
     last_seen_at: datetime
     blocked: bool
+    notices: bool
 
 
 def _view(row: Patient) -> PatientView:
@@ -36,6 +37,7 @@ def _view(row: Patient) -> PatientView:
         consented_at=row.consented_at,
         last_seen_at=row.last_seen_at,
         blocked=row.blocked_at is not None,
+        notices=row.notices,
     )
 
 
@@ -81,6 +83,15 @@ class PatientService:
             view = _view(row)
         self._remember(telegram_id, view)
         return view
+
+    async def set_notices(self, telegram_id: int, wanted: bool) -> bool:
+        """Whether the clinic's announcements reach the patient; False if not stored."""
+        self._forget_cached(telegram_id)
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(Patient).where(Patient.telegram_id == telegram_id).values(notices=wanted)
+            )
+            return bool(result.rowcount)
 
     async def set_language(self, telegram_id: int, language: str) -> bool:
         """Store the language; False when the patient has not consented to storage."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Catalogue
 from bot.services.answering import Answerer
+from bot.services.broadcasts import Counts
 from bot.services.content import to_html
 
 
@@ -26,6 +28,7 @@ class Outgoing:
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    photo: str | None = None  # a Telegram file id; `html` is then its caption
 
 
 def local_time_text(moment: datetime, zone: str, language: str) -> str:
@@ -116,3 +119,22 @@ class Prompts:
         )
         html = texts.text("posture-nudge", title=to_html(title), tip=to_html(first_tip))
         return Outgoing(html, ((Button(texts.text("button-more"), data=f"t:{tip}"),),))
+
+    def broadcast_progress(
+        self, *, broadcast_id: int, counts: Counts, language: str, rate: float, final: bool
+    ) -> Outgoing:
+        """The staff member's progress message, edited as sending goes on, then the report."""
+        texts = self._texts(language)
+        figures = {
+            "sent": counts.sent,
+            "failed": counts.failed,
+            "blocked": counts.blocked,
+            "remaining": counts.remaining,
+            "total": counts.total,
+        }
+        if final:
+            return Outgoing(texts.text("broadcast-report", id=broadcast_id, **figures))
+        minutes = math.ceil(counts.remaining / rate / 60) if rate else 0
+        html = texts.text("broadcast-progress", id=broadcast_id, minutes=minutes, **figures)
+        stop = Button(texts.text("button-stop"), data=f"b:x{broadcast_id}")
+        return Outgoing(html, ((stop,),))

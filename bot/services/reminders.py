@@ -145,7 +145,7 @@ class Reminders:
             )
             if row is None:
                 return None
-            row.status = status
+            row.status, row.status_changed_at = status, now
             if status == "cancelled":
                 await session.execute(
                     update(Delivery)

@@ -9,8 +9,16 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from bot.storage.models import Delivery
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -40,6 +48,15 @@ def create_engine(url: str) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def insert_once(session: AsyncSession) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING into deliveries: a message is recorded once per due time."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(Delivery).on_conflict_do_nothing(
+        index_elements=["kind", "ref_id", "patient_id", "due_at"]
+    )
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:

@@ -14,10 +14,12 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import true
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -64,6 +66,7 @@ class Patient(Base):
     consented_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    notices: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Appointment(Base):
@@ -77,6 +80,7 @@ class Appointment(Base):
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(16), default="booked")  # booked|confirmed|cancelled
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Subscription(Base):
@@ -108,14 +112,16 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("kind", "ref_id", "due_at"),
+        # One row per message: a due time of an item, for one patient (a broadcast has many).
+        UniqueConstraint("kind", "ref_id", "patient_id", "due_at", name="uq_deliveries_once"),
         Index("ix_deliveries_pending", "status", "next_attempt_at"),
+        Index("ix_deliveries_item", "kind", "ref_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))  # reminder|daily|posture
-    ref_id: Mapped[int] = mapped_column(Integer)  # appointment or subscription id
+    kind: Mapped[str] = mapped_column(String(16))  # reminder|daily|posture|broadcast
+    ref_id: Mapped[int] = mapped_column(Integer)  # appointment, subscription or broadcast id
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -123,3 +129,25 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     item: Mapped[str | None] = mapped_column(String(64))  # e.g. the exercise topic sent
     error: Mapped[str | None] = mapped_column(String(120))
+
+
+class Broadcast(Base):
+    """A notice from staff to patients; its recipients are deliveries of kind `broadcast`."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_send_at", "status", "send_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)  # the staff member's Telegram id
+    language: Mapped[str] = mapped_column(String(8))  # the staff member's, for progress messages
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # composing|draft|awaiting-time|scheduled|sending|done|stopped|cancelled
+    status: Mapped[str] = mapped_column(String(16))
+    html: Mapped[str | None] = mapped_column(Text)
+    photo: Mapped[str | None] = mapped_column(String(256))  # Telegram file id
+    audience: Mapped[str | None] = mapped_column(String(16))  # all|en|ja|daily|s7
+    send_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

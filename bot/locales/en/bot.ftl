@@ -184,3 +184,58 @@ button-off = Off
 timezone-ask = Your time zone is <b>{ $zone }</b>. Tap another, or send for example /timezone Europe/London.
 timezone-set = Time zone set to <b>{ $zone }</b>. Reminders follow your local clock.
 timezone-invalid = “{ $zone }” is not a time zone I know. Please use a name like Asia/Tokyo or Europe/London.
+
+## /notices
+cmd-notices = Clinic announcements on or off
+notices-ask = Clinic announcements (closures, schedule changes, new services) are <b>{ $state }</b> for you.
+notices-on = You will receive the clinic's announcements. /notices off stops them.
+notices-off = You will not receive the clinic's announcements. /notices on turns them back on.
+notices-state-on = on
+notices-state-off = off
+
+## Staff
+cmd-broadcast = Send a notice to patients
+cmd-broadcasts = Recent notices and their delivery
+cmd-stats = Counts: patients, subscriptions, sessions
+staff-only = Sorry, this is for clinic staff only.
+broadcast-compose = Send the notice now as your next message: text (formatting is kept) or a photo with a caption.
+broadcast-empty = Please send text, or a photo with a caption.
+broadcast-preview = ⬆️ This is exactly what patients will see. Who should get it?
+audience-all = All patients
+audience-en = English speakers
+audience-ja = Japanese speakers
+audience-daily = Daily-stretch subscribers
+audience-s7 = Sessions in the next 7 days
+broadcast-count =
+    { $count ->
+        [one] Audience: { $audience }. This will go to <b>1 patient</b>.
+       *[other] Audience: { $audience }. This will go to <b>{ $count } patients</b>.
+    }
+button-send-now = 📨 Send now
+button-schedule = 🕘 Schedule
+button-send-anyway = ⚠️ Send anyway
+button-schedule-anyway = ⚠️ Schedule anyway
+button-stop = ⏹ Stop
+broadcast-efficacy-warning = ⚠️ The text contains “{ $phrase }”. Japanese law (あはき法 Article 7) forbids clinics from advertising that treatment cures or guarantees results. Please reword it, or confirm that you still want to send it.
+broadcast-ask-time = When should it go out? Send a time, for example “tomorrow 09:00” or “12/3 10:00” ({ $zone }).
+broadcast-time-bad = I could not use that time. Please send a future time, for example “tomorrow 09:00”.
+broadcast-scheduled = 🕘 Notice #{ $id } is scheduled for <b>{ $when }</b> ({ $zone }).
+broadcast-sending = 📨 Notice #{ $id } is going out…
+broadcast-progress =
+    📨 Notice #{ $id }: sending
+    Sent { $sent } · failed { $failed } · blocked { $blocked } · remaining { $remaining } of { $total }
+    About { $minutes } min left.
+broadcast-report =
+    ✅ Notice #{ $id }: finished
+    Sent { $sent } · failed { $failed } · blocked { $blocked } · not sent { $remaining } of { $total }
+broadcast-stopped = ⏹ Notice #{ $id } stopped. Nobody else will get it.
+broadcast-cancelled = Discarded. Nothing was sent.
+broadcast-gone = That notice can no longer be changed.
+broadcasts-none = No notices have been sent yet.
+broadcasts-line = #{ $id } · { $when } · { $status } · sent { $sent }/{ $total } · failed { $failed } · blocked { $blocked }
+stats =
+    <b>Patients</b>: { $patients } (active in 30 days: { $active }, blocked the bot: { $blocked })
+    <b>Subscriptions</b>: daily stretch { $daily }, posture { $posture }
+    <b>Sessions</b> in the next 7 days: { $sessions }
+    <b>Last 30 days</b>: { $confirmed } confirmed, { $cancelled } cancelled
+    <b>Failed deliveries</b> in 7 days: { $failed }

@@ -176,3 +176,54 @@ button-off = オフ
 timezone-ask = 現在のタイムゾーンは <b>{ $zone }</b> です。変更する場合はボタンを押すか、「/timezone Europe/London」のように送ってください。
 timezone-set = タイムゾーンを <b>{ $zone }</b> に設定しました。お知らせは現地時刻に合わせて届きます。
 timezone-invalid = 「{ $zone }」は認識できないタイムゾーンです。Asia/Tokyo や Europe/London のような名前で送ってください。
+
+## /notices
+cmd-notices = 当院からのお知らせの受け取り
+notices-ask = 当院からのお知らせ（休診、予定の変更、新しいサービスなど）の受け取りは現在<b>{ $state }</b>です。
+notices-on = 当院からのお知らせをお送りします。/notices off で停止できます。
+notices-off = 当院からのお知らせをお送りしません。/notices on で再開できます。
+notices-state-on = オン
+notices-state-off = オフ
+
+## スタッフ
+cmd-broadcast = 患者さんへお知らせを送信
+cmd-broadcasts = 最近のお知らせと配信状況
+cmd-stats = 集計：患者数・登録・予定
+staff-only = 申し訳ありません。この機能は当院スタッフ専用です。
+broadcast-compose = 次のメッセージでお知らせを送ってください。文章（書式はそのまま）か、説明文付きの写真が使えます。
+broadcast-empty = 文章か、説明文付きの写真を送ってください。
+broadcast-preview = ⬆️ 患者さんにはこのとおりに表示されます。どなたに送りますか？
+audience-all = すべての患者さん
+audience-en = 英語の患者さん
+audience-ja = 日本語の患者さん
+audience-daily = 毎日のストレッチ登録者
+audience-s7 = 7日以内に施術予定のある方
+broadcast-count = 送信先：{ $audience }。<b>{ $count }人</b>に送信します。
+button-send-now = 📨 今すぐ送信
+button-schedule = 🕘 日時を指定
+button-send-anyway = ⚠️ このまま送信
+button-schedule-anyway = ⚠️ このまま予約
+button-stop = ⏹ 停止
+broadcast-efficacy-warning = ⚠️ 文中に「{ $phrase }」が含まれています。あはき法第7条により、施術で治る・効果を保証するといった広告は禁止されています。表現を見直すか、このまま送信するか確認してください。
+broadcast-ask-time = いつ送信しますか？「明日 9:00」「12/3 10:00」のように送ってください（{ $zone }）。
+broadcast-time-bad = その日時は使えません。「明日 9:00」のように、これからの日時を送ってください。
+broadcast-scheduled = 🕘 お知らせ #{ $id } を <b>{ $when }</b>（{ $zone }）に送信予約しました。
+broadcast-sending = 📨 お知らせ #{ $id } を送信しています…
+broadcast-progress =
+    📨 お知らせ #{ $id }：送信中
+    送信 { $sent } ・ 失敗 { $failed } ・ ブロック { $blocked } ・ 残り { $remaining }（全 { $total }）
+    あと約 { $minutes } 分
+broadcast-report =
+    ✅ お知らせ #{ $id }：完了
+    送信 { $sent } ・ 失敗 { $failed } ・ ブロック { $blocked } ・ 未送信 { $remaining }（全 { $total }）
+broadcast-stopped = ⏹ お知らせ #{ $id } を停止しました。これ以上は送信されません。
+broadcast-cancelled = 破棄しました。何も送信していません。
+broadcast-gone = このお知らせはもう変更できません。
+broadcasts-none = まだお知らせは送信されていません。
+broadcasts-line = #{ $id } ・ { $when } ・ { $status } ・ 送信 { $sent }/{ $total } ・ 失敗 { $failed } ・ ブロック { $blocked }
+stats =
+    <b>患者数</b>：{ $patients }（30日以内に利用：{ $active }、ボットをブロック：{ $blocked }）
+    <b>登録</b>：毎日のストレッチ { $daily }、姿勢リマインダー { $posture }
+    <b>7日以内の施術予定</b>：{ $sessions }
+    <b>過去30日</b>：確認 { $confirmed }、キャンセル { $cancelled }
+    <b>7日以内の配信失敗</b>：{ $failed }
