@@ -97,6 +97,12 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("stats", staff.cmd_stats, filters=private))
     app.add_handler(CommandHandler("privacy", patient.cmd_privacy, filters=private))
     app.add_handler(CommandHandler("forget", patient.cmd_forget, filters=private))
+    # A staff member's next message may be a notice (or its send time) rather than a question.
+    if settings.staff_ids:
+        from_staff = private & filters.User(user_id=settings.staff_ids) & ~filters.COMMAND
+        app.add_handler(
+            MessageHandler(from_staff & (filters.TEXT | filters.PHOTO), staff.on_staff_message)
+        )
     app.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, questions.on_question)
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -41,7 +41,8 @@ def start_ticking(dispatcher: Dispatcher, every: timedelta) -> AsyncIOScheduler:
         coalesce=True,
         # A tick that starts late still has work to do; APScheduler's default of 1 s would skip it.
         misfire_grace_time=None,
-        next_run_time=None,
+        # Start at once: whatever fell due while the bot was down goes out now.
+        next_run_time=datetime.now(UTC),
     )
     scheduler.start()
     return scheduler

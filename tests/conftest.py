@@ -159,3 +159,33 @@ async def consent(bot: RunningBot, user: int = 501, language_code: str = "en") -
     await bot.fake.press(user, "c:yes", language_code=language_code)
     await bot.fake.wait_calls("editMessageText", edits + 1, chat_id=user)
     await bot.fake.wait_calls("sendMessage", before + 3, chat_id=user)
+
+
+async def seed_patients(
+    url: str, count: int, *, first_id: int = 1, language: str = "en", now: datetime | None = None
+) -> list[int]:
+    """Consented patients straight into the database; returns their Telegram ids."""
+    from sqlalchemy import insert
+
+    from bot.storage.models import Patient
+
+    when = now or datetime(2026, 11, 26, 5, 0, tzinfo=UTC)
+    ids = [100_000 + first_id + i for i in range(count)]
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                insert(Patient),
+                [
+                    {
+                        "telegram_id": tid,
+                        "language": language,
+                        "consented_at": when,
+                        "last_seen_at": when,
+                    }
+                    for tid in ids
+                ],
+            )
+    finally:
+        await engine.dispose()
+    return ids

@@ -135,13 +135,16 @@ async def _schedule_from_text(
     if parsed.at is None:
         await message.reply_text(texts.text("broadcast-time-bad"))
         return
+    if await d.broadcasts.schedule(draft.id, parsed.at) is None:
+        await message.reply_text(texts.text("broadcast-gone"))
+        return
     when = local_time_text(parsed.at, zone, texts.language)
     note = await message.reply_text(
         texts.text("broadcast-scheduled", id=draft.id, when=when, zone=zone),
         parse_mode=ParseMode.HTML,
         reply_markup=_stop_keyboard(draft.id, texts),
     )
-    await d.broadcasts.schedule(draft.id, parsed.at, (note.chat_id, note.message_id))
+    await d.broadcasts.set_progress(draft.id, note.chat_id, note.message_id)
 
 
 async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

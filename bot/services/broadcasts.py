@@ -204,16 +204,26 @@ class Broadcasts:
         return await self._change(broadcast_id, ("draft",), status="awaiting-time")
 
     async def schedule(
-        self, broadcast_id: int, send_at: datetime, progress: tuple[int, int]
+        self, broadcast_id: int, send_at: datetime, progress: tuple[int, int] | None = None
     ) -> BroadcastView | None:
-        """Send at `send_at`; the progress message is edited when it starts."""
+        """Send at `send_at` (now, or later); `progress` is the staff message to keep updated."""
+        chat, message = progress or (None, None)
         return await self._change(
             broadcast_id,
             ("draft", "awaiting-time"),
             status="scheduled",
             send_at=send_at,
-            progress_chat_id=progress[0],
-            progress_message_id=progress[1],
+            progress_chat_id=chat,
+            progress_message_id=message,
+        )
+
+    async def set_progress(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+        """The staff message that shows this broadcast's progress."""
+        await self._change(
+            broadcast_id,
+            ("scheduled", "sending", "done", "stopped"),
+            progress_chat_id=chat_id,
+            progress_message_id=message_id,
         )
 
     async def cancel(self, broadcast_id: int) -> BroadcastView | None:
