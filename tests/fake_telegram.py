@@ -71,6 +71,7 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._faults: dict[str, list[Fault]] = {}
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.port = 0
 
     @property
@@ -89,6 +90,10 @@ class FakeTelegram:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        # Long polls still open (a killed client's, say) end now rather than at their timeout.
+        async with self._changed:
+            self._closing = True
+            self._changed.notify_all()
         if self._runner:
             await self._runner.cleanup()
 
@@ -276,7 +281,9 @@ class FakeTelegram:
             self._updates = pending()
             if not self._updates and timeout:
                 try:
-                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(pending())), timeout)
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(pending()) or self._closing), timeout
+                    )
                 except TimeoutError:
                     return []
             return pending()[: int(params.get("limit") or 100)]
