@@ -21,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.concurrency import PerChatOrderedProcessor
 from bot.deps import DEPS_KEY, Deps
 from bot.handlers import common, patient, questions, reminders, staff
+from bot.http import AiohttpRequest
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
@@ -149,9 +150,8 @@ def build_application(
         # and many concurrent updates cost more than they gain (benchmarks/bot_throughput.py).
         # Half the pool serves updates, half the dispatcher's sends.
         .concurrent_updates(PerChatOrderedProcessor(max_concurrent_updates=CONCURRENCY))
-        .connection_pool_size(2 * CONCURRENCY)
-        .read_timeout(settings.telegram_timeout)
-        .write_timeout(settings.telegram_timeout)
+        .request(AiohttpRequest(pool_size=2 * CONCURRENCY, timeout=settings.telegram_timeout))
+        .get_updates_request(AiohttpRequest(pool_size=1, timeout=settings.telegram_timeout))
         .build()
     )
     sessions = session_factory(engine)
