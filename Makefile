@@ -26,3 +26,4 @@ bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/answer_latency.py
 	$(BIN)/python benchmarks/bot_throughput.py
 	$(BIN)/python benchmarks/dispatcher_throughput.py
+	$(BIN)/python benchmarks/broadcast_throughput.py
