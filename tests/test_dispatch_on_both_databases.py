@@ -1,0 +1,81 @@
+"""The dispatcher and the services' SQL on SQLite and PostgreSQL (a recording sender, no Telegram)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.app import reminder_rules
+from bot.services.answering import Answerer
+from bot.services.broadcasts import Broadcasts
+from bot.services.patients import PatientService
+from bot.services.prompts import Outgoing, Prompts
+from bot.services.reminders import DAILY, Reminders
+from bot.settings import Settings
+from bot.storage.db import create_engine, session_factory
+from scheduler.dispatcher import Dispatcher
+from scheduler.limiter import RateLimiter
+from scheduler.sender import Outcome, SendResult
+from tests.conftest import FakeClock
+
+NOW = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)  # 14:00 Tokyo
+
+
+class RecordingSender:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send(self, chat_id: int, message: Outgoing) -> SendResult:
+        self.sent.append((chat_id, message.html))
+        return SendResult(Outcome.SENT)
+
+    async def edit(self, chat_id: int, message_id: int, message: Outgoing) -> SendResult:
+        return SendResult(Outcome.SENT)
+
+
+async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    clock = FakeClock(NOW)
+    patients = PatientService(sessions)
+    reminders = Reminders(sessions, reminder_rules(settings), patients)
+    broadcasts = Broadcasts(sessions)
+    sender = RecordingSender()
+    dispatcher = Dispatcher(
+        sessions=sessions,
+        sender=sender,
+        prompts=Prompts(Answerer.from_settings(settings)),
+        reminders=reminders,
+        patients=patients,
+        clock=clock,
+        limiter=RateLimiter(1e6, per_chat=0),
+        broadcasts=broadcasts,
+        rate=25,
+    )
+    try:
+        alice = await patients.consent(telegram_id=11, language="en", now=NOW)
+        bob = await patients.consent(telegram_id=12, language="ja", now=NOW)
+        await reminders.add_appointment(alice, NOW + timedelta(days=1), NOW)
+        await reminders.subscribe(bob, DAILY, "08:00", NOW)
+        draft = await broadcasts.compose(staff_id=99, language="en", now=NOW)
+        await broadcasts.set_content(draft, "Closed on <b>1 January</b>", None)
+        await broadcasts.set_audience(draft, "all")
+        assert await broadcasts.count("all", NOW) == 2
+        assert await broadcasts.count("ja", NOW) == 1
+        await broadcasts.schedule(draft, NOW)
+
+        report = await dispatcher.tick()
+        assert report.sent == 2 and sorted(c for c, _ in sender.sent) == [11, 12]
+        clock.current = NOW + timedelta(hours=18)  # 08:00 Tokyo next day; 6 h before the session
+        report = await dispatcher.tick()
+        assert report.sent == 1 and sender.sent[-1][0] == 12
+        clock.current = NOW + timedelta(hours=22)  # 2 h before the session
+        assert (await dispatcher.tick()).sent == 1
+        assert (await dispatcher.tick()).sent == 0
+
+        counts = await broadcasts.counts(draft)
+        assert (counts.total, counts.sent, counts.remaining) == (2, 2, 0)
+        stats = await broadcasts.stats(clock.current)
+        assert (stats.patients, stats.daily, stats.sessions_7d) == (2, 1, 1)
+    finally:
+        await engine.dispose()
