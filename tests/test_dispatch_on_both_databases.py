@@ -1,4 +1,4 @@
-"""The dispatcher and the services' SQL on SQLite and PostgreSQL (a recording sender, no Telegram)."""
+"""The dispatcher and the services' SQL on SQLite and PostgreSQL, with a recording sender."""
 
 from __future__ import annotations
 
