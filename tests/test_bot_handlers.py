@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -267,16 +268,35 @@ async def test_a_japanese_speaking_patients_journey(running_bot: RunningBot) -> 
     booking = (await fake.wait_calls("sendMessage", 6, chat_id=user))[-1]
     assert "ご予約" in booking.text and "江戸川区" in booking.text
 
+    await fake.send_text(user, "/appointment 明日15時", language_code="ja")
+    check = (await fake.wait_calls("sendMessage", 7, chat_id=user))[-1]
+    assert "11月27日(金) 15:00" in check.text and check.buttons()[0]["text"] == "✅ 確認しました"
+    await fake.press(user, check.buttons()[0]["callback_data"], language_code="ja")
+    saved = (await fake.wait_calls("editMessageText", 2, chat_id=user))[-1]
+    assert "登録しました" in saved.text
+    running_bot.clock.current = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 24 h before
+    assert (await running_bot.tick()).sent == 1
+    reminder = (await fake.wait_calls("sendMessage", 8, chat_id=user))[-1]
+    assert "施術のお知らせ" in reminder.text and "江戸川区" in reminder.text
+
+    await fake.send_text(user, "/daily 08:00", language_code="ja")
+    daily = (await fake.wait_calls("sendMessage", 9, chat_id=user))[-1]
+    assert "毎日 <b>08:00</b>" in daily.text
+    running_bot.clock.current = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)  # 08:00 Tokyo
+    assert (await running_bot.tick()).sent == 1
+    prompt = (await fake.wait_calls("sendMessage", 10, chat_id=user))[-1]
+    assert "今日のストレッチ" in prompt.text and prompt.buttons()[0]["text"] == "✅ やりました"
+
     await fake.send_text(user, "/language", language_code="ja")
-    choice = (await fake.wait_calls("sendMessage", 7, chat_id=user))[-1]
+    choice = (await fake.wait_calls("sendMessage", 11, chat_id=user))[-1]
     assert "今の言語：日本語" in choice.text
     await fake.press(user, "l:en", language_code="ja")
-    switched = (await fake.wait_calls("editMessageText", 2, chat_id=user))[-1]
+    switched = (await fake.wait_calls("editMessageText", 3, chat_id=user))[-1]
     assert "I will reply in English" in switched.text
 
     await fake.send_text(user, "does it hurt?", language_code="ja")
-    english = (await fake.wait_calls("sendMessage", 8, chat_id=user))[-1]
+    english = (await fake.wait_calls("sendMessage", 12, chat_id=user))[-1]
     assert english.text.startswith("<b>Does acupuncture hurt?</b>")
     await fake.send_text(user, "股の間がしびれます", language_code="ja")
-    urgent = (await fake.wait_calls("sendMessage", 9, chat_id=user))[-1]
+    urgent = (await fake.wait_calls("sendMessage", 13, chat_id=user))[-1]
     assert "119番" in urgent.text.splitlines()[0], "Japanese script is answered in Japanese"
