@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -189,3 +190,18 @@ async def seed_patients(
     finally:
         await engine.dispose()
     return ids
+
+
+async def stored(url: str, model: type[Any], **where: object) -> list[Any]:
+    """The rows of `model` in the database at `url` (optionally where column == value)."""
+    from sqlalchemy import select
+
+    from bot.storage.db import session_factory
+
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            query = select(model).filter_by(**where)
+            return list(await session.scalars(query))
+    finally:
+        await engine.dispose()

@@ -7,23 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from bot.handlers import questions
-from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Patient
-from tests.conftest import RunningBot, consent
+from tests.conftest import RunningBot, consent, stored
 
 PATIENT = 501
 
 
 async def _patients(bot: RunningBot) -> list[Patient]:
-    engine = create_engine(bot.settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            return list(await session.scalars(select(Patient)))
-    finally:
-        await engine.dispose()
+    return await stored(bot.settings.database_url, Patient)
 
 
 async def test_menu_is_registered_at_start(running_bot: RunningBot) -> None:

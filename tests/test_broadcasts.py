@@ -21,6 +21,7 @@ from tests.conftest import (
     consent,
     make_settings,
     seed_patients,
+    stored,
 )
 from tests.fake_telegram import Call, FakeTelegram, Fault
 from tests.test_reminders import _command
@@ -66,22 +67,13 @@ async def _send_all(bot: RunningBot, step: timedelta = timedelta(seconds=30)) ->
         bot.clock.current += step
 
 
-async def _broadcast_rows(url: str) -> list[Broadcast]:
-    engine = create_engine(url)
-    try:
-        async with session_factory(engine)() as session:
-            return list(await session.scalars(select(Broadcast)))
-    finally:
-        await engine.dispose()
-
-
 async def test_staff_commands_are_refused_to_patients(running_bot: RunningBot) -> None:
     bot = running_bot
     await consent(bot)
     for command in ("/broadcast Hello everyone", "/broadcasts", "/stats"):
         reply = await _command(bot, command)
         assert reply.text == "Sorry, this is for clinic staff only."
-    assert await _broadcast_rows(bot.settings.database_url) == []
+    assert await stored(bot.settings.database_url, Broadcast) == []
 
 
 async def test_a_replayed_staff_button_does_nothing_for_a_patient(running_bot: RunningBot) -> None:
@@ -95,7 +87,7 @@ async def test_a_replayed_staff_button_does_nothing_for_a_patient(running_bot: R
     assert [a.params.get("text", "") for a in answers[-4:]] == [
         "Sorry, this is for clinic staff only."
     ] * 4
-    [row] = await _broadcast_rows(bot.settings.database_url)
+    [row] = await stored(bot.settings.database_url, Broadcast)
     assert row.status == "draft"
     await _send_all(bot)
     assert _copies(bot.fake) == Counter()
@@ -199,7 +191,7 @@ async def test_staff_can_stop_a_running_broadcast(running_bot: RunningBot) -> No
     assert "stopped" in stopped.text
     await _send_all(bot)
     assert _copies(bot.fake) == Counter()
-    [row] = await _broadcast_rows(bot.settings.database_url)
+    [row] = await stored(bot.settings.database_url, Broadcast)
     assert row.status == "stopped"
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from bot.storage.db import create_engine, session_factory, upgrade_async
+from bot.storage.db import upgrade_async
 from bot.storage.models import Delivery, Patient
-from tests.conftest import FakeClock, RunningBot, bot_running, consent, make_settings
+from tests.conftest import FakeClock, RunningBot, bot_running, consent, make_settings, stored
 from tests.fake_telegram import FakeTelegram, Fault
 from tests.test_reminders import _book, _command
 
@@ -20,15 +18,6 @@ NEW_YORK = "America/New_York"
 
 def _prompts(fake: FakeTelegram) -> list[str]:
     return [c.text for c in fake.delivered("sendMessage", PATIENT) if "Today's stretch" in c.text]
-
-
-async def _rows(url: str, model: type) -> list:  # type: ignore[type-arg]
-    engine = create_engine(url)
-    try:
-        async with session_factory(engine)() as session:
-            return list(await session.scalars(select(model)))
-    finally:
-        await engine.dispose()
 
 
 async def test_restart_between_due_time_and_send_sends_exactly_once(
@@ -95,7 +84,7 @@ async def test_a_blocked_patient_is_marked_and_skipped_until_they_return(
     bot.fake.fail_next("sendMessage", Fault(403, "Forbidden: bot was blocked by the user"))
     bot.clock.current = TOKYO_8AM
     assert (await bot.tick()).blocked == 1
-    [patient] = await _rows(bot.settings.database_url, Patient)
+    [patient] = await stored(bot.settings.database_url, Patient)
     assert patient.blocked_at is not None
     bot.clock.current += timedelta(days=1)
     report = await bot.tick()
@@ -130,12 +119,12 @@ async def test_server_errors_are_retried_with_backoff_then_recorded_as_failed(
     assert (await bot.tick()).retried == 1
     waits = []
     for _ in range(4):
-        [delivery] = await _rows(bot.settings.database_url, Delivery)
+        [delivery] = await stored(bot.settings.database_url, Delivery)
         waits.append(delivery.next_attempt_at - bot.clock.current)
         bot.clock.current = delivery.next_attempt_at
         await bot.tick()
     assert waits == [timedelta(seconds=s) for s in (30, 60, 120, 240)]
-    [delivery] = await _rows(bot.settings.database_url, Delivery)
+    [delivery] = await stored(bot.settings.database_url, Delivery)
     assert delivery.status == "failed" and delivery.attempts == 5
     assert _prompts(bot.fake) == []
 
@@ -151,7 +140,7 @@ async def test_a_timeout_is_retried(
         fake_telegram.fail_next("sendMessage", Fault(200, "", delay=1.0))
         clock.current = TOKYO_8AM
         assert (await bot.tick()).retried == 1
-        [delivery] = await _rows(sqlite_url, Delivery)
+        [delivery] = await stored(sqlite_url, Delivery)
         assert delivery.error == "TimedOut"
         clock.current += timedelta(seconds=30)
         assert (await bot.tick()).sent == 1

@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
-
-from bot.storage.db import create_engine, session_factory
 from bot.storage.models import Appointment, Delivery
-from tests.conftest import RunningBot, consent
+from tests.conftest import RunningBot, consent, stored
 from tests.fake_telegram import Call
 
 PATIENT, STAFF = 501, 9001
 
 
 async def _count(bot: RunningBot, model: type, **where: object) -> int:
-    engine = create_engine(bot.settings.database_url)
-    try:
-        async with session_factory(engine)() as session:
-            query = select(func.count()).select_from(model)
-            for name, value in where.items():
-                query = query.where(getattr(model, name) == value)
-            return int(await session.scalar(query) or 0)
-    finally:
-        await engine.dispose()
+    return len(await stored(bot.settings.database_url, model, **where))
 
 
 async def _command(bot: RunningBot, text: str, user: int = PATIENT) -> Call:
