@@ -101,8 +101,3 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}; use an IANA name") from error
         return value
-
-    @property
-    def has_map_pin(self) -> bool:
-        """Whether the clinic's coordinates are set, so a map pin can be sent."""
-        return self.clinic_latitude is not None and self.clinic_longitude is not None

@@ -401,11 +401,8 @@ class TopicMatcher:
         present = set(tokens)
         return [t for t in tokens if t not in self._bound or self._bound[t] & present]
 
-    def rank(self, question: str) -> list[tuple[str, float]]:
-        """Every topic with its score, best first; empty when nothing is related."""
-        return self._rank(question, self._query_tokens(question))
-
     def _rank(self, question: str, tokens: list[str]) -> list[tuple[str, float]]:
+        """Every topic with its score, best first; empty when nothing is related."""
         scores = dict.fromkeys(self._ids, 0.0)
         if tokens:
             combined = self._strong.get_scores(tokens) + _BODY_WEIGHT * self._weak.get_scores(
@@ -425,11 +422,8 @@ class TopicMatcher:
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
         return [(topic_id, score) for topic_id, score in ranked if score > 0]
 
-    def coverage(self, question: str, topic_id: str) -> float:
-        """The share of the question's content words that the topic's text contains."""
-        return self._coverage(self._query_tokens(question), topic_id)
-
     def _coverage(self, tokens: list[str], topic_id: str) -> float:
+        """The share of the question's content words that the topic's text contains."""
         if not tokens:
             return 1.0
         vocabulary = self._topic_vocab[topic_id]

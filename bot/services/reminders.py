@@ -202,20 +202,6 @@ class Reminders:
             )
             return bool(result.rowcount)
 
-    async def subscription(self, patient: PatientView, kind: str) -> SubscriptionView | None:
-        """The patient's active prompt of `kind`, if any."""
-        async with self._sessions() as session:
-            row = await session.scalar(
-                select(Subscription).where(
-                    Subscription.patient_id == patient.id,
-                    Subscription.kind == kind,
-                    Subscription.active.is_(True),
-                )
-            )
-            return (
-                SubscriptionView(kind, row.local_time, row.next_due_at, row.streak) if row else None
-            )
-
     async def answer_prompt(
         self, patient: PatientView, delivery_id: int, action: str, now: datetime
     ) -> int | None:
