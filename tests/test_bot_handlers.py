@@ -263,7 +263,7 @@ async def test_a_japanese_speaking_patients_journey(running_bot: RunningBot) -> 
 
     await fake.send_text(user, "/appointment 明日15時", language_code="ja")
     check = (await fake.wait_calls("sendMessage", 7, chat_id=user))[-1]
-    assert "11月27日(金) 15:00" in check.text and check.buttons()[0]["text"] == "✅ 確認しました"
+    assert "11月27日(金) 15:00" in check.text and check.buttons()[0]["text"] == "✅ 登録する"
     await fake.press(user, check.buttons()[0]["callback_data"], language_code="ja")
     saved = (await fake.wait_calls("editMessageText", 2, chat_id=user))[-1]
     assert "登録しました" in saved.text

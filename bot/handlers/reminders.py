@@ -98,7 +98,7 @@ async def _check(
         [
             [
                 InlineKeyboardButton(
-                    texts.text("button-confirm"), callback_data=f"a:s{int(at.timestamp())}"
+                    texts.text("button-save"), callback_data=f"a:s{int(at.timestamp())}"
                 ),
                 InlineKeyboardButton(texts.text("button-change"), callback_data="a:c"),
             ]

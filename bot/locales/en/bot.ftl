@@ -112,6 +112,7 @@ not-text = I can only read text messages. Please type your question.
 ## Reminders: shared
 needs-consent = To keep reminders I need to store a few details first. Send /start and tap “I agree”.
 button-confirm = ✅ Confirm
+button-save = ✅ Confirm
 button-cancel = ❌ Cancel
 button-reschedule = 🔁 Reschedule
 button-change = ✏️ Change

@@ -111,7 +111,8 @@ not-text = 文字のメッセージのみ読み取れます。ご質問を入力
 
 ## リマインダー：共通
 needs-consent = リマインダーをお送りするには、いくつかの情報の保存が必要です。/start を送り「同意する」を押してください。
-button-confirm = ✅ 確認しました
+button-confirm = ✅ 伺います
+button-save = ✅ 登録する
 button-cancel = ❌ キャンセル
 button-reschedule = 🔁 日時を変更
 button-change = ✏️ 変更する
@@ -129,7 +130,7 @@ cmd-timezone = タイムゾーン
 appointment-pick-day = 施術は何日ですか？（「/appointment 明日15時」のように入力することもできます）
 appointment-pick-time = { $day }の何時ですか？
 appointment-check = 施術の日時：<b>{ $when }</b>（{ $zone }）。よろしいですか？
-appointment-saved = 登録しました：<b>{ $when }</b>。前日と直前にお知らせします。/appointments で確認できます。
+appointment-saved = 登録しました：<b>{ $when }</b>。施術の前にお知らせします。/appointments で確認できます。
 appointment-saved-no-reminder = 登録しました：<b>{ $when }</b>。間近のためリマインダーはお送りしません。お待ちしております。
 appointment-unreadable = 申し訳ありません、日時を読み取れませんでした。例：/appointment 12月3日 15:30、/appointment 明日15時、/appointment 2026-12-03 15:30
 appointment-no-time = 時刻も入力してください。例：/appointment { $example }
@@ -157,7 +158,7 @@ daily-invalid = 「/daily 08:00」のように時刻を送るか、「/daily off
 daily-quiet = { $time } はお休み時間（{ $quiet }）です。この時間は施術のお知らせ以外はお送りしません。別の時刻をお選びください。
 daily-intro = 🧘 <b>今日のストレッチ</b>
 daily-streak = 🔥 { $days }日連続です。この調子で続けましょう！
-daily-done = よくできました！ { $days }日連続です。
+daily-done = お疲れさまでした！ { $days }日連続です。
 daily-skipped = 今日はお休みですね。また明日。
 daily-paused = 1週間お休みします。/daily で早めに再開できます。
 
