@@ -27,6 +27,7 @@ from scheduler.sender import Outcome, Sender
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0  # seconds between edits of a broadcast's progress message
+PRUNE_EVERY = 3600.0  # seconds between clean-ups of old records
 POSTPONE = "postpone"  # not now (quiet hours), but later
 RELATED = {REMINDER: Appointment, DAILY: Subscription, POSTURE: Subscription, BROADCAST: Broadcast}
 
@@ -140,6 +141,7 @@ class Dispatcher:
         self._broadcasts = broadcasts
         self._rate = rate
         self._progress_shown: dict[int, float] = {}
+        self._pruned_at = float("-inf")
 
     async def tick(self) -> Report:
         """Do everything that is due now. Safe to call at any time; runs one at a time."""
@@ -147,6 +149,9 @@ class Dispatcher:
             if self._stopping:
                 return Report()
             report = Report()
+            if time.monotonic() - self._pruned_at > PRUNE_EVERY:
+                await self._reminders.prune(self._clock.now())
+                self._pruned_at = time.monotonic()
             seen: set[int] = set()
             while not self._stopping:
                 # Look again before every batch, so a reminder that falls due during a long

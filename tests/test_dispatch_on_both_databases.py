@@ -12,10 +12,11 @@ from bot.services.prompts import Outgoing, Prompts
 from bot.services.reminders import DAILY, Reminders
 from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
+from bot.storage.models import Appointment, Delivery, Subscription
 from scheduler.dispatcher import Dispatcher
 from scheduler.limiter import RateLimiter
 from scheduler.sender import Outcome, SendResult
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, stored
 
 NOW = datetime(2026, 11, 26, 5, 0, tzinfo=UTC)  # 14:00 Tokyo
 
@@ -77,5 +78,12 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
         assert (counts.total, counts.sent, counts.remaining) == (2, 2, 0)
         stats = await broadcasts.stats(clock.current)
         assert (stats.patients, stats.daily, stats.sessions_7d) == (2, 1, 1)
+
+        assert await patients.forget(12)  # everything about Bob goes with him
+        assert await stored(database_url, Subscription) == []
+        assert {d.patient_id for d in await stored(database_url, Delivery)} == {alice.id}
+        await reminders.prune(NOW + timedelta(days=95))  # records older than 90 days go
+        assert await stored(database_url, Delivery) == []
+        assert await stored(database_url, Appointment) == []
     finally:
         await engine.dispose()

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.services.patients import PatientService, PatientView
@@ -15,6 +15,7 @@ from bot.services.schedule import Window, in_window, next_daily, next_posture_sl
 from bot.storage.models import Appointment, Delivery, Patient, Subscription
 
 DAILY, POSTURE, REMINDER = "daily", "posture", "reminder"
+RETENTION = timedelta(days=90)  # how long delivery records and past sessions are kept
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,15 @@ class Reminders:
                     kind=row.kind, local_time=row.local_time, zone=zone, after=now
                 )
         self._patients.changed(patient.telegram_id)
+
+    async def prune(self, now: datetime) -> None:
+        """Forget delivery records and sessions older than the retention period."""
+        cutoff = now - RETENTION
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                delete(Delivery).where(Delivery.status != "pending", Delivery.due_at < cutoff)
+            )
+            await session.execute(delete(Appointment).where(Appointment.starts_at < cutoff))
 
     def quiet_now(self, moment: datetime, zone: str) -> bool:
         """Whether `moment` is within quiet hours for someone in `zone`."""
