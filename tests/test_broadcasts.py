@@ -302,3 +302,15 @@ async def test_a_hard_kill_mid_broadcast_resumes_without_duplicates(
     copies = _copies(fake_telegram)
     assert set(copies) == set(recipients)
     assert sum(n - 1 for n in copies.values()) <= 1, "at most the one message in flight repeats"
+
+
+async def test_stats_are_counts_only(running_bot: RunningBot) -> None:
+    bot = running_bot
+    await consent(bot)
+    await consent(bot, user=502)
+    await _command(bot, "/daily 08:00")
+    await _command(bot, "/posture on", user=502)
+    reply = await _command(bot, "/stats", user=STAFF)
+    assert "<b>Patients</b>: 2 (active in 30 days: 2, blocked the bot: 0)" in reply.text
+    assert "daily stretch 1, posture 1" in reply.text
+    assert "Patient501" not in reply.text and "501" not in reply.text

@@ -87,3 +87,42 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
         assert await stored(database_url, Appointment) == []
     finally:
         await engine.dispose()
+
+
+async def test_a_session_reminder_goes_before_a_long_broadcast(database_url: str) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    clock = FakeClock(NOW)
+    patients = PatientService(sessions)
+    reminders = Reminders(sessions, reminder_rules(settings), patients)
+    broadcasts = Broadcasts(sessions)
+    sender = RecordingSender()
+    dispatcher = Dispatcher(
+        sessions=sessions,
+        sender=sender,
+        prompts=Prompts(Answerer.from_settings(settings)),
+        reminders=reminders,
+        patients=patients,
+        clock=clock,
+        limiter=RateLimiter(1e6, per_chat=0),
+        broadcasts=broadcasts,
+        rate=25,
+        batch_size=50,
+    )
+    try:
+        everyone = [
+            await patients.consent(telegram_id=1000 + i, language="en", now=NOW) for i in range(120)
+        ]
+        draft = await broadcasts.compose(staff_id=99, language="en", now=NOW)
+        await broadcasts.set_content(draft, "Notice", None)
+        await broadcasts.set_audience(draft, "all")
+        await broadcasts.schedule(draft, NOW - timedelta(minutes=1))
+        await reminders.add_appointment(
+            everyone[-1], NOW + timedelta(hours=2), NOW - timedelta(hours=1)
+        )
+        await dispatcher.tick()
+        assert "Reminder" in sender.sent[0][1], "the reminder went out before the broadcast"
+        assert len(sender.sent) == 121
+    finally:
+        await engine.dispose()
