@@ -210,6 +210,24 @@ async def test_posture_nudges_on_weekdays_in_working_hours(running_bot: RunningB
     assert (await _command(bot, "/posture off")).text == "Posture nudges are off."
 
 
+async def test_posture_nudges_follow_the_patients_own_working_hours(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    await consent(bot)
+    assert (await _command(bot, "/posture on 17:00-09:00")).text.startswith("Please send")
+    reply = await _command(bot, "/posture on 09:00-12:00")
+    assert "every 60 minutes, 09:00-12:00" in reply.text
+    hours = []
+    moment = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)  # Friday 08:00 Tokyo
+    while moment < datetime(2026, 11, 27, 9, 0, tzinfo=UTC):
+        bot.clock.current = moment
+        if (await bot.tick()).sent:
+            hours.append((moment + timedelta(hours=9)).hour)
+        moment += timedelta(minutes=10)
+    assert hours == [9, 10, 11]
+
+
 async def test_timezone_moves_the_daily_prompt(running_bot: RunningBot) -> None:
     bot = running_bot
     await consent(bot)

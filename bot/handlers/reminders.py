@@ -18,7 +18,7 @@ from bot.i18n import Catalogue
 from bot.services.patients import PatientView
 from bot.services.prompts import local_time_text
 from bot.services.reminders import DAILY, POSTURE
-from bot.services.schedule import parse_clock
+from bot.services.schedule import Window, parse_clock
 from bot.services.when import MAX_AHEAD, Problem, parse_when
 
 log = logging.getLogger(__name__)
@@ -343,30 +343,39 @@ async def on_prompt_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def _set_posture(
     update: Update, d: Deps, patient: PatientView, texts: Catalogue, choice: str
 ) -> None:
-    rules = d.reminders.rules
-    details = {
-        "minutes": int(rules.posture_every.total_seconds() // 60),
-        "hours": str(rules.posture_hours),
-        "zone": _zone(d, patient),
-    }
-    if choice in ("on", "オン"):
-        await d.reminders.subscribe(
-            patient, POSTURE, f"{rules.posture_hours.start:%H:%M}", d.clock.now()
-        )
-        await _reply(update, texts.text("posture-on", **details))
-    elif choice in ("off", "オフ"):
+    """`on`, `on 09:00-17:00` (own working hours), `off`, or nothing to ask."""
+    rules, words = d.reminders.rules, choice.split()
+    details = {"minutes": int(rules.posture_every.total_seconds() // 60), "zone": _zone(d, patient)}
+    if words and words[0] in ("off", "オフ"):
         await d.reminders.unsubscribe(patient, POSTURE)
         await _reply(update, texts.text("posture-off"))
-    else:
-        markup = InlineKeyboardMarkup(
+        return
+    spans = [w for w in words if "-" in w]
+    if words and (spans or words[0] in ("on", "オン")):
+        try:
+            hours = Window.parse(spans[0]) if spans else rules.posture_hours
+        except ValueError:
+            hours = None
+        if hours is None or hours.start >= hours.end:
+            await _reply(update, texts.text("posture-invalid"))
+            return
+        await d.reminders.subscribe(patient, POSTURE, str(hours), d.clock.now())
+        await _reply(update, texts.text("posture-on", hours=str(hours), **details))
+        return
+    if words:
+        await _reply(update, texts.text("posture-invalid"))
+        return
+    markup = InlineKeyboardMarkup(
+        [
             [
-                [
-                    InlineKeyboardButton(texts.text("button-on"), callback_data="o:on"),
-                    InlineKeyboardButton(texts.text("button-off"), callback_data="o:off"),
-                ]
+                InlineKeyboardButton(texts.text("button-on"), callback_data="o:on"),
+                InlineKeyboardButton(texts.text("button-off"), callback_data="o:off"),
             ]
-        )
-        await _reply(update, texts.text("posture-ask", **details), markup)
+        ]
+    )
+    await _reply(
+        update, texts.text("posture-ask", hours=str(rules.posture_hours), **details), markup
+    )
 
 
 async def cmd_posture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -47,7 +47,7 @@ class ReminderRules:
         return next_posture_slot(
             zone=zone,
             after=after,
-            hours=self.posture_hours,
+            hours=Window.parse(local_time),
             every=self.posture_every,
             quiet=self.quiet,
         )

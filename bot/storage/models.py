@@ -99,7 +99,8 @@ class Subscription(Base):
     # A copy of the patient's zone, so that everyone due at the same local minute moves on
     # together in one statement.
     timezone: Mapped[str] = mapped_column(String(64))
-    local_time: Mapped[str] = mapped_column(String(5))  # HH:MM; for posture, the day's start
+    # Daily: the local time, HH:MM. Posture: the local working hours, HH:MM-HH:MM.
+    local_time: Mapped[str] = mapped_column(String(11))
     next_due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     paused_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     streak: Mapped[int] = mapped_column(Integer, default=0)

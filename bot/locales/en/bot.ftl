@@ -174,7 +174,7 @@ daily-paused = Paused: no daily stretch for a week. /daily turns it back on soon
 posture-ask = Posture nudges remind you to move every { $minutes } minutes during { $hours } on weekdays ({ $zone }).
 posture-on = Posture nudges are on: every { $minutes } minutes, { $hours } on weekdays ({ $zone }). /posture off stops them.
 posture-off = Posture nudges are off.
-posture-invalid = Please send /posture on or /posture off.
+posture-invalid = Please send /posture on, /posture on 09:00-17:00 (your own working hours) or /posture off.
 posture-nudge =
     🪑 <b>Time for a short break</b>: stand up and move for a minute or two.
     Tip ({ $title }): { $tip }

@@ -166,7 +166,7 @@ daily-paused = 1週間お休みします。/daily で早めに再開できます
 posture-ask = 姿勢リマインダーは、平日の{ $hours }（{ $zone }）に{ $minutes }分ごとに体を動かすようお知らせします。
 posture-on = 姿勢リマインダーを開始しました：平日の{ $hours }（{ $zone }）に{ $minutes }分ごと。/posture off で停止できます。
 posture-off = 姿勢リマインダーを停止しました。
-posture-invalid = 「/posture on」または「/posture off」と送ってください。
+posture-invalid = 「/posture on」、「/posture on 09:00-17:00」（ご自身の勤務時間）、または「/posture off」と送ってください。
 posture-nudge =
     🪑 <b>ひと休みしましょう</b>：立ち上がって1〜2分体を動かしてください。
     ヒント（{ $title }）：{ $tip }
