@@ -1,16 +1,20 @@
 # Two commands for a newcomer: `make run` runs the bot, `make test` runs the tests.
-# Both create the virtual environment in .venv on first use.
+# Both create the virtual environment in .venv on first use, installing exactly what uv.lock pins.
 PYTHON ?= python3
+UV_VERSION ?= 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
 
-$(BIN)/clinic-bot: pyproject.toml
+# uv itself comes from PyPI through pip, once; after that it is one of the locked dev tools.
+$(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(BIN)/clinic-bot: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --locked --quiet
 	touch $@
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench lock lowest
 run: $(BIN)/clinic-bot
 	$(BIN)/clinic-bot run
 
@@ -21,6 +25,10 @@ lint: $(BIN)/clinic-bot
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# After changing dependencies in pyproject.toml (or merging a branch that did): re-resolve uv.lock.
+lock: | $(BIN)/uv
+	$(BIN)/uv lock
 
 bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/answer_latency.py
