@@ -25,10 +25,19 @@ lint: $(BIN)/clinic-bot
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml
 
 # After changing dependencies in pyproject.toml (or merging a branch that did): re-resolve uv.lock.
 lock: | $(BIN)/uv
 	$(BIN)/uv lock
+
+# Check the lower bounds in pyproject.toml: the lowest allowed direct dependencies, then the tests.
+lowest: | $(BIN)/uv
+	$(BIN)/uv venv --quiet --allow-existing .venv-lowest
+	$(BIN)/uv pip install --quiet --python .venv-lowest/bin/python \
+		--resolution lowest-direct --group dev -e .
+	.venv-lowest/bin/pytest --deselect tests/test_packaging.py
 
 bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/answer_latency.py

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.checks import check_everything
+from bot.healthcheck import webhook_settings
 from bot.http import AiohttpRequest
 from bot.locations import shipped_content_dir
 from bot.settings import Settings
@@ -277,16 +278,6 @@ def check_webhook(url: str, secret: str, listen: str) -> list[Finding]:
     return findings or [Finding("webhook", True, f"webhook mode at {url}, listening on {listen}")]
 
 
-def _webhook_settings(settings: Settings) -> tuple[str, str, str]:
-    # Webhook settings arrive with webhook mode; read them only where a version defines them.
-    secret = getattr(settings, "webhook_secret", None)
-    return (
-        str(getattr(settings, "webhook_url", "") or ""),
-        secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or ""),
-        str(getattr(settings, "webhook_listen", "0.0.0.0:8080")),
-    )
-
-
 async def diagnose(now: datetime | None = None) -> list[Finding]:
     """Every check, in the order a clinic sets things up."""
     settings, findings = load_settings()
@@ -299,7 +290,8 @@ async def diagnose(now: datetime | None = None) -> list[Finding]:
     findings.append(await check_database(settings.database_url))
     findings.append(check_content(settings))
     findings.append(check_booking_url(settings.booking_url))
-    findings.extend(check_webhook(*_webhook_settings(settings)))
+    webhook = webhook_settings(settings)
+    findings.extend(check_webhook(webhook.url, webhook.secret, webhook.listen))
     return findings
 
 

@@ -1,7 +1,8 @@
 """The built wheel works on its own: a fresh virtual environment, an empty folder, no checkout.
 
-It installs the way the Dockerfile does: the locked dependencies, then the wheel, all from uv's
-cache (`--offline`: `make` filled it moments before, and no test touches the internet).
+It installs the way the Dockerfile does (the locked dependencies, then the wheel) and runs the
+image's HEALTHCHECK and CMD, all from uv's cache (`UV_OFFLINE`: `make` filled it moments before,
+and no test touches the internet).
 """
 
 from __future__ import annotations
@@ -94,13 +95,15 @@ def test_an_installed_bot_answers_checks_and_diagnoses_from_an_empty_folder(
     folder, env = empty_folder
 
     bot = bin_dir / "clinic-bot"
-    where, ask, check, doctor, version = run_together(
+    where, ask, check, doctor, version, health, run_bot = run_together(
         [
             (bin_dir / "python", "-c", "import bot; print(bot.__file__)"),
             (bot, "ask", "where is the clinic", "--json"),
             (bot, "content", "check"),
             (bot, "doctor"),
             (bot, "--version"),
+            (bin_dir / "python", "-m", "bot.healthcheck"),  # the image's HEALTHCHECK
+            (bot, "run"),  # the image's CMD, here with no token
         ],
         cwd=folder,
         env=env,
@@ -113,6 +116,8 @@ def test_an_installed_bot_answers_checks_and_diagnoses_from_an_empty_folder(
     assert "FAIL  token      TELEGRAM_BOT_TOKEN is not set" in doctor.stdout
     assert "1 problem(s) found." in doctor.stdout
     assert version.stdout.strip().startswith("clinic-bot 0.")
+    assert health.returncode == 0, health.stderr
+    assert run_bot.returncode == 2 and "@BotFather" in run_bot.stderr
     assert list(folder.iterdir()) == []
 
 
