@@ -64,10 +64,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def empty_folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """An empty working folder, and an environment with no settings and no way to the checkout."""
+    """An empty folder, and an environment with no settings, no zone database, no checkout."""
     folder = tmp_path / "anywhere"
     folder.mkdir()
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d")}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "d"),
+        # As on a system without a zone database: zone names must come from the tzdata package.
+        "PYTHONTZPATH": str(tmp_path / "no-zoneinfo"),
+    }
     return folder, env
 
 
@@ -118,6 +124,21 @@ def test_an_installed_bot_answers_checks_and_diagnoses_from_an_empty_folder(
     assert version.stdout.strip().startswith("clinic-bot 0.")
     assert health.returncode == 0, health.stderr
     assert run_bot.returncode == 2 and "@BotFather" in run_bot.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_the_first_run_creates_the_database_in_the_per_user_data_folder(
+    installed: tuple[Path, Path], empty_folder: tuple[Path, dict[str, str]]
+) -> None:
+    _, bin_dir = installed
+    folder, env = empty_folder
+
+    upgrade = run(bin_dir / "clinic-bot", "db", "upgrade", cwd=folder, env=env)
+    doctor = run(bin_dir / "clinic-bot", "doctor", cwd=folder, env=env)
+
+    database = Path(env["XDG_DATA_HOME"]) / "fuji-wellness-bot" / "clinic-bot.sqlite3"
+    assert upgrade.returncode == 0 and database.is_file(), upgrade.stderr
+    assert f"ok    database   sqlite+aiosqlite:///{database}: reachable, migrated" in doctor.stdout
     assert list(folder.iterdir()) == []
 
 
