@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.services.answering import Answerer, ClinicFacts  # noqa: E402
-from bot.settings import REPO_ROOT  # noqa: E402
-from tests.datasets import questions, red_flag_messages  # noqa: E402
+from bot.services.answering import Answerer, ClinicFacts
+from bot.settings import REPO_ROOT
+from tests.datasets import questions, red_flag_messages
 
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
 
@@ -25,8 +25,10 @@ def _share(part: int, whole: int) -> str:
 
 def report(answerer: Answerer, *, show_misses: bool) -> None:
     """Print top-1, off-topic, urgent and calm figures per language, set and part."""
-    print(f"{'set':<22}{'top-1':>20}{'off-topic given a topic':>26}{'urgent caught':>20}"
-          f"{'calm flagged':>18}")
+    print(
+        f"{'set':<22}{'top-1':>20}{'off-topic given a topic':>26}{'urgent caught':>20}"
+        f"{'calm flagged':>18}"
+    )
     for language in ("en", "ja"):
         for blind in (False, True):
             for part in ("tune", "test"):
@@ -42,9 +44,11 @@ def report(answerer: Answerer, *, show_misses: bool) -> None:
                 calm = [m for m in messages if not m.urgent]
                 caught = [m for m in urgent if answerer.answer(m.text).urgent]
                 flagged = [m for m in calm if answerer.answer(m.text).urgent]
-                print(f"{name:<22}{_share(len(right), len(on)):>20}"
-                      f"{_share(len(wrongly), len(off)):>26}"
-                      f"{_share(len(caught), len(urgent)):>20}{_share(len(flagged), len(calm)):>18}")
+                print(
+                    f"{name:<22}{_share(len(right), len(on)):>20}"
+                    f"{_share(len(wrongly), len(off)):>26}"
+                    f"{_share(len(caught), len(urgent)):>20}{_share(len(flagged), len(calm)):>18}"
+                )
                 if show_misses and part == "tune":
                     for q in on:
                         if answers[q.text].topic_id != q.topic:

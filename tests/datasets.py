@@ -1,4 +1,4 @@
-"""The labelled sets in tests/data and their frozen tuning/test split, shared by tests and benchmarks."""
+"""The labelled sets in tests/data and their frozen tuning/test split (tests and benchmarks)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ Part = Literal["tune", "test", "all"]
 
 
 def part_of(text: str) -> Literal["tune", "test"]:
-    """The frozen split: a row is in the tuning part when its text's SHA-256 starts with an even byte.
+    """The frozen split: a row is in the tuning part when its text's SHA-256 starts even.
 
     Deciding by the text alone keeps the split stable as rows are added or labels fixed.
     """
