@@ -187,44 +187,38 @@ def tune_language(answerer: Answerer, halves: list[Answerer], language: str) -> 
 
 
 def tune_safety_net(answerer: Answerer) -> dict[str, float]:
+    """Pick the vote on the net ALONE: the rules were written against these very messages, so
+    what they leave over says nothing about the new wording the net is there for."""
     messages: list[Message] = [
-        m
-        for language in ("en", "ja")
-        for blind in (True, False)
-        for m in red_flag_messages(language, blind=blind, part="tune")
+        m for language in ("en", "ja") for m in red_flag_messages(language, blind=True, part="tune")
     ]
-    checked = [(m, answerer.checker.check(m.text)) for m in messages]
-    # The net only ever sees what the rules let through (not urgent, not informational).
-    passed = [
-        (m, answerer.embed(m.text)) for m, t in checked if t.rule is None and not t.informational
+    seen = [
+        (m, answerer.embed(m.text))
+        for m in messages
+        if not answerer.checker.check(m.text).informational
     ]
-    by_rules = sum(t.urgent for m, t in checked if m.urgent)
     urgent = sum(m.urgent for m in messages)
     calm = len(messages) - urgent
-    flagged_by_rules = sum(t.urgent for m, t in checked if not m.urgent)
     net: SemanticSafetyNet = answerer.safety_net
     results = []
-    for k, margin in itertools.product([3, 5, 7, 9, 13], [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]):
+    for k, margin in itertools.product([5, 7, 9, 13, 17], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]):
         if margin >= k:
             continue
         net.parameters = replace(net.parameters, neighbours=k, margin=margin)
-        caught = sum(net.check(v) is not None for m, v in passed if m.urgent)
-        flagged = sum(net.check(v) is not None for m, v in passed if not m.urgent)
-        results.append((by_rules + caught, flagged_by_rules + flagged, k, margin))
+        caught = sum(net.check(v) is not None for m, v in seen if m.urgent)
+        flagged = sum(net.check(v) is not None for m, v in seen if not m.urgent)
+        results.append((caught, flagged, k, margin))
     within = [r for r in results if r[1] <= CALM_BUDGET * calm] or results
-    best = max(within, key=lambda r: (r[0], -r[1], r[2]))
-    print(
-        f"safety net: rules alone catch {by_rules}/{urgent} urgent and flag "
-        f"{flagged_by_rules}/{calm} calm on the tuning part"
-    )
-    for caught_all, flagged_all, k, margin in sorted(results, key=lambda r: (-r[0], r[1]))[:8]:
+    best = max(within, key=lambda r: (r[0], -r[1], -r[2]))
+    for caught, flagged, k, margin in sorted(within, key=lambda r: (-r[0], r[1]))[:6]:
         print(
-            f"   k={k:<2} margin={margin:<4} urgent {caught_all}/{urgent}  calm flagged "
-            f"{flagged_all}/{calm}"
+            f"   k={k:<2} margin={margin:<4} net alone: urgent {caught}/{urgent}  calm flagged "
+            f"{flagged}/{calm}"
         )
     print(
-        f"safety net: chose k={best[2]}, margin={best[3]} (most urgent caught with at most "
-        f"{CALM_BUDGET:.0%} of calm flagged): urgent {best[0]}/{urgent}, calm {best[1]}/{calm}"
+        f"safety net: chose k={best[2]}, margin={best[3]} (most urgent caught by the net alone "
+        f"with at most {CALM_BUDGET:.0%} of calm flagged): urgent {best[0]}/{urgent}, "
+        f"calm {best[1]}/{calm}"
     )
     return {"neighbours": best[2], "margin": best[3]}
 
@@ -261,6 +255,8 @@ def main() -> None:
     if "--write" in sys.argv:
         TUNED_FILE.write_text(json.dumps(tuned, indent=1, ensure_ascii=False) + "\n")
         print(f"wrote {TUNED_FILE.relative_to(REPO_ROOT)}")
+        answerer.store.write_shipped(answerer.known_texts())
+        print(f"wrote {answerer.store.shipped.relative_to(REPO_ROOT)}")
 
 
 if __name__ == "__main__":

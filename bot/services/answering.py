@@ -18,7 +18,7 @@ from bot.services.safety_net import (
     SemanticSafetyNet,
     read_labelled_messages,
 )
-from bot.services.semantic import Vectors, VectorStore, default_encoder
+from bot.services.semantic import Vectors, VectorStore, default_store
 from bot.services.topic_search import (
     TUNED_FILE,
     Example,
@@ -128,7 +128,7 @@ class Answerer:
         self.texts = texts
         self.facts = facts
         self.checker = RedFlagChecker()
-        self.store = store or VectorStore(default_encoder())
+        self.store = store or default_store()
         fusion = FusionParameters.load(TUNED_FILE)
         # Each rule's reason, in every language, is an urgent example for the semantic net too.
         reasons = [
@@ -141,7 +141,7 @@ class Answerer:
             store=self.store,
             parameters=NetParameters.load(TUNED_FILE),
         )
-        index = SemanticTopicIndex(
+        self.index = index = SemanticTopicIndex(
             [topic for topics in content.topics.values() for topic in topics.values()],
             examples=examples or [],
             store=self.store,
@@ -189,13 +189,17 @@ class Answerer:
         if triage.informational:
             return self.topic_reply(RED_FLAGS_TOPIC, language)
         vector = self.embed(message)
-        tier = self.safety_net.check(vector)
+        tier = None if triage.reassured else self.safety_net.check(vector)
         if tier is not None:
             return self.urgent_reply(tier, "reason-unclear", language)
         match = self._matchers[self.content_language(language)].match(message, vector)
         if match.topic_id is None:
             return self.fallback_reply(language)
         return self.topic_reply(match.topic_id, language)
+
+    def known_texts(self) -> list[str]:
+        """Every text whose vector the answerer holds (the package ships these vectors)."""
+        return [*self.index.texts, *self.safety_net.texts]
 
     def matcher(self, language: str) -> HybridMatcher:
         """The topic matcher that serves `language` (tuning and benchmarks read its signals)."""

@@ -63,7 +63,8 @@ class SemanticSafetyNet:
         self, examples: Iterable[LabelledMessage], *, store: VectorStore, parameters: NetParameters
     ) -> None:
         self._examples = list(examples)
-        self._vectors = store.vectors([e.text for e in self._examples])
+        self.texts = [e.text for e in self._examples]
+        self._vectors = store.vectors(self.texts)
         self._urgent = np.array([e.urgent for e in self._examples])
         self.parameters = parameters
 

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 log = logging.getLogger(__name__)
+SHIPPED_DIR = Path(__file__).resolve().parent
 Vectors = npt.NDArray[np.float32]
 _BATCH = 64
 
@@ -68,6 +69,15 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def _read(path: Path) -> dict[str, Vectors]:
+    try:
+        with np.load(path) as stored:
+            keys, vectors = stored["keys"], stored["vectors"].astype(np.float32)
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {str(k): v for k, v in zip(keys, vectors, strict=True)}
+
+
 class VectorStore:
     """Vectors of the texts the bot knows in advance (content, examples), cached on disk.
 
@@ -78,13 +88,20 @@ class VectorStore:
     def __init__(self, encoder: Encoder, folder: Path | None = None) -> None:
         self.encoder = encoder
         self._path = (folder or cache_dir()) / f"vectors-{encoder.name}.npz"
+        self.shipped = SHIPPED_DIR / f"vectors-{encoder.name}.npz"
+        self._known: dict[str, Vectors] | None = None
 
     def _load(self) -> dict[str, Vectors]:
-        try:
-            with np.load(self._path) as stored:
-                return {key: stored[key] for key in stored.files}
-        except (OSError, ValueError):
-            return {}
+        if self._known is None:
+            # The package ships the vectors of its own content; the user cache adds the rest.
+            self._known = {**_read(self.shipped), **_read(self._path)}
+        return self._known
+
+    def write_shipped(self, texts: Sequence[str]) -> None:
+        """Store these texts' vectors in the package (half precision: 2 MB a thousand texts)."""
+        vectors = self.vectors(texts)
+        keys = np.array([_key(t) for t in texts])
+        np.savez_compressed(self.shipped, keys=keys, vectors=vectors.astype(np.float16))
 
     def vectors(self, texts: Sequence[str]) -> Vectors:
         """One row per text, in order; new texts are encoded and the cache is updated."""
@@ -101,8 +118,14 @@ class VectorStore:
     def _save(self, known: dict[str, Vectors]) -> None:
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self._path.with_suffix(f".{os.getpid()}.tmp.npz")
-            np.savez(partial, **known)  # type: ignore[arg-type]
+            partial = self._path.with_name(f"{self._path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(partial, keys=np.array(list(known)), vectors=np.vstack(list(known.values())))
             partial.replace(self._path)
         except OSError as error:  # a read-only home only costs start-up time
             log.warning("cannot keep text vectors in %s: %s", self._path.parent, error)
+
+
+@lru_cache(maxsize=1)
+def default_store() -> VectorStore:
+    """The process's one store for the default encoder, so every answerer shares its memory."""
+    return VectorStore(default_encoder())

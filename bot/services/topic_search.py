@@ -106,6 +106,7 @@ class SemanticTopicIndex:
             elif example.topic_id in position:
                 asks.append((position[example.topic_id], example.text))
         texts = [t for _, t in asks] + [t for _, t in paragraphs] + off_topic
+        self.texts = texts
         vectors = store.vectors(texts)
         self._ask_owner = np.array([owner for owner, _ in asks])
         self._asks = vectors[: len(asks)]

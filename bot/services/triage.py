@@ -39,6 +39,9 @@ class Triage:
 
     rule: Rule | None = None
     informational: bool = False
+    # A sign was named only to say it is absent ("no fever", 「血尿はないです」): the semantic net,
+    # which cannot read negation, stays out of it.
+    reassured: bool = False
 
     @property
     def urgent(self) -> bool:
@@ -74,6 +77,9 @@ class RedFlagChecker:
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
         self._hypothetical = {lang: re.compile(p) for lang, p in spec["hypothetical"].items()}
         self._first_person = {lang: re.compile(p) for lang, p in spec["first_person"].items()}
+        self._signs = sorted(
+            {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
+        )
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
@@ -92,6 +98,19 @@ class RedFlagChecker:
             for pattern in self._concepts[concept].get(language, []):
                 if any(not self._negated(text, m, language) for m in pattern.finditer(text)):
                     return True
+        return False
+
+    def _denied(self, text: str) -> bool:
+        """Some sign is named, and every mention of it is negated."""
+        for concept in self._signs:
+            mentions = [
+                (m, language)
+                for language in ("en", "ja")
+                for pattern in self._concepts[concept].get(language, [])
+                for m in pattern.finditer(text)
+            ]
+            if mentions and all(self._negated(text, m, lang) for m, lang in mentions):
+                return True
         return False
 
     def _is_informational(self, sentence: str) -> bool:
@@ -130,7 +149,7 @@ class RedFlagChecker:
         text = fold(message)
         rule = self._first_rule(text)
         if rule is None:
-            return Triage()
+            return Triage(reassured=self._denied(text))
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
         about_the_writer = ". ".join(s for s in sentences if not self._is_informational(s))
         if about_the_writer == ". ".join(sentences):
