@@ -28,7 +28,8 @@ def test_ask_reads_questions_from_stdin(
 ) -> None:
     import io
 
-    lines = "address\n\n股の間がしびれる\nweather?\nback ache and I've been pooping myself unawares\n"
+    unseen = "back ache and I've been pooping myself unawares"
+    lines = f"address\n\n股の間がしびれる\nweather?\n{unseen}\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     assert main(["ask", "--json"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
