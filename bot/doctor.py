@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,7 +72,11 @@ def load_settings() -> tuple[Settings, list[Finding]]:
             for name in invalid
             if name in Settings.model_fields
         }
-        return Settings(**defaults), findings
+        try:
+            return Settings(**defaults), findings
+        except ValidationError:  # a rule across settings failed: nothing can be kept from them
+            note = Finding("settings", True, "so the checks below use every default")
+            return Settings.model_construct(), [*findings, note]
 
 
 async def check_token(settings: Settings) -> Finding:
@@ -152,6 +157,14 @@ async def check_database(url: str) -> Finding:
             f"start DATABASE_URL with {driver}://",
         )
     if _sqlite_file_missing(parsed.get_backend_name(), parsed.database):
+        blocked = _cannot_create(Path(str(parsed.database)))
+        if blocked:
+            return Finding(
+                "database",
+                False,
+                f"{shown} cannot be created: {blocked} is not a writable folder",
+                "point DATABASE_URL at a folder this user can write, or leave it unset",
+            )
         return Finding("database", True, f"{shown}: not created yet; `clinic-bot run` creates it")
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     engine = create_async_engine(url)
@@ -187,6 +200,12 @@ async def check_database(url: str) -> Finding:
 def _sqlite_file_missing(backend: str, database: str | None) -> bool:
     in_memory = database in (None, "", ":memory:")
     return backend == "sqlite" and not in_memory and not Path(str(database)).exists()
+
+
+def _cannot_create(path: Path) -> Path | None:
+    """The nearest existing folder above `path` when it is not a writable folder, else None."""
+    existing = next(parent for parent in path.absolute().parents if parent.exists())
+    return None if existing.is_dir() and os.access(existing, os.W_OK) else existing
 
 
 def _known_revisions(url: str) -> set[str]:
