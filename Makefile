@@ -23,6 +23,7 @@ lint: $(BIN)/clinic-bot
 	$(BIN)/mypy
 
 bench: $(BIN)/clinic-bot
+	$(BIN)/python benchmarks/understanding.py
 	$(BIN)/python benchmarks/answer_latency.py
 	$(BIN)/python benchmarks/bot_throughput.py
 	$(BIN)/python benchmarks/dispatcher_throughput.py
