@@ -42,6 +42,7 @@ lowest: | $(BIN)/uv
 	.venv-lowest/bin/pytest --deselect tests/test_packaging.py
 
 bench: $(BIN)/clinic-bot
+	$(BIN)/python benchmarks/understanding.py
 	$(BIN)/python benchmarks/answer_latency.py
 	$(BIN)/python benchmarks/bot_throughput.py
 	$(BIN)/python benchmarks/dispatcher_throughput.py

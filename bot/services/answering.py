@@ -189,7 +189,10 @@ class Answerer:
         if triage.informational:
             return self.topic_reply(RED_FLAGS_TOPIC, language)
         vector = self.embed(message)
-        tier = None if triage.reassured else self.safety_net.check(vector)
+        # The net reads meaning, not negation or mood: a denied sign or a general question is
+        # left to the rules, which read both.
+        skip_net = triage.reassured or triage.general
+        tier = None if skip_net else self.safety_net.check(vector)
         if tier is not None:
             return self.urgent_reply(tier, "reason-unclear", language)
         match = self._matchers[self.content_language(language)].match(message, vector)

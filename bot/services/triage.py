@@ -42,6 +42,8 @@ class Triage:
     # A sign was named only to say it is absent ("no fever", 「血尿はないです」): the semantic net,
     # which cannot read negation, stays out of it.
     reassured: bool = False
+    # Every sentence asks about a condition in general or hypothetically: nothing about the writer.
+    general: bool = False
 
     @property
     def urgent(self) -> bool:
@@ -148,9 +150,10 @@ class RedFlagChecker:
         """
         text = fold(message)
         rule = self._first_rule(text)
-        if rule is None:
-            return Triage(reassured=self._denied(text))
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+        if rule is None:
+            general = bool(sentences) and all(self._is_informational(s) for s in sentences)
+            return Triage(reassured=self._denied(text), general=general)
         about_the_writer = ". ".join(s for s in sentences if not self._is_informational(s))
         if about_the_writer == ". ".join(sentences):
             return Triage(rule=rule)
