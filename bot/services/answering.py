@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,9 @@ class Answerer:
         self.content = content
         self.texts = texts
         self.facts = facts
+        # One thread: MeCab's tagger is not safe to share, and one answer at a time keeps the
+        # encoder's cost off the event loop without competing with it for both cores.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
         self.checker = RedFlagChecker()
         self.store = store or default_store()
         fusion = FusionParameters.load(TUNED_FILE)
@@ -203,6 +208,11 @@ class Answerer:
     def known_texts(self) -> list[str]:
         """Every text whose vector the answerer holds (the package ships these vectors)."""
         return [*self.index.texts, *self.safety_net.texts]
+
+    async def answer_off_loop(self, message: str, language: str | None = None) -> Reply:
+        """`answer` on the answerer's own thread, so other chats are served meanwhile."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, self.answer, message, language)
 
     def matcher(self, language: str) -> HybridMatcher:
         """The topic matcher that serves `language` (tuning and benchmarks read its signals)."""

@@ -43,6 +43,7 @@ class UniversalSentenceEncoder:
 
         # One BLAS thread: answers run beside the event loop and must not starve it.
         self._model = USE(threads=1)
+        self._model.encode(["warm"])  # load the weights now, not on the first patient's message
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Embed in batches (the model's cost grows with the longest text in a batch)."""
