@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 DISPATCHER_KEY = "dispatcher"
 TICKING_KEY = "ticking"
 CONCURRENCY = 8
+SHUTDOWN_GRACE = 8.0  # seconds for in-flight sends on shutdown, inside a 10 s container grace
 PATIENT_COMMANDS = (
     "start",
     "help",
@@ -231,10 +232,13 @@ async def serve(
             log.info("bot @%s is running", app.bot.username)
             await stop.wait()
             log.info("stopping: no new updates; finishing what is in flight")
+            await app.updater.stop()
             if ticking is not None:
                 ticking.shutdown(wait=False)
-            await dispatcher.stop()
-            await app.updater.stop()
+            try:  # a container's usual grace is 10 s: in-flight sends and their records fit
+                await asyncio.wait_for(dispatcher.stop(), SHUTDOWN_GRACE)
+            except TimeoutError:
+                log.warning("the dispatcher did not stop within %s s", SHUTDOWN_GRACE)
             await app.stop()
     finally:
         await engine.dispose()

@@ -67,6 +67,8 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:  # nothing was sent: safe to try again
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
         except TimeoutError as error:
             raise TimedOut from error
         except asyncio.TimeoutError as error:  # noqa: UP041 - aiohttp raises this alias

@@ -124,11 +124,11 @@ class RunningBot:
 
 @asynccontextmanager
 async def bot_running(
-    fake: FakeTelegram, settings: Settings, clock: FakeClock
+    fake: FakeTelegram, settings: Settings, clock: FakeClock, *, rate: float = 10_000
 ) -> AsyncIterator[RunningBot]:
     """The real Application polling the fake server; the test drives the dispatcher."""
     # Spacing is tested on its own (test_limiter); here it would only slow the tests down.
-    app = build_application(settings, clock=clock, limiter=RateLimiter(10_000, per_chat=0))
+    app = build_application(settings, clock=clock, limiter=RateLimiter(rate, per_chat=0))
     stop = asyncio.Event()
     polls = len(fake.calls_to("getUpdates"))
     task = asyncio.create_task(serve(app, stop, poll_timeout=1, tick=False))

@@ -44,7 +44,12 @@ def create_engine(url: str) -> AsyncEngine:
     """Build the async engine for `url`, creating a SQLite file's folder if needed."""
     _prepare_sqlite_folder(url)
     # Pre-ping guards against server restarts; an embedded SQLite file has none to guard against.
-    engine = create_async_engine(url, pool_pre_ping=make_url(url).get_backend_name() != "sqlite")
+    # hide_parameters: an SQL error's message and log never carry bound values (patient data).
+    engine = create_async_engine(
+        url,
+        pool_pre_ping=make_url(url).get_backend_name() != "sqlite",
+        hide_parameters=True,
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
