@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
@@ -31,6 +32,7 @@ from bot.services.reminders import ReminderRules, Reminders
 from bot.services.schedule import Window
 from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
+from bot.storage.leadership import FileLock, Leadership, instance_name, leadership_for
 from bot.telegram_sender import TelegramSender
 from scheduler.dispatcher import Dispatcher
 from scheduler.limiter import RateLimiter
@@ -39,7 +41,11 @@ from scheduler.runner import start_ticking
 log = logging.getLogger(__name__)
 DISPATCHER_KEY = "dispatcher"
 TICKING_KEY = "ticking"
+LEADERSHIP_KEY = "leadership"
+LOST_LEAD_KEY = "lost_lead"
 CONCURRENCY = 8
+STANDBY_RETRY = 5.0  # seconds between a standby's attempts to take over
+LEADERSHIP_CHECK = 2.0  # seconds between checks that the leader still holds its lock
 SHUTDOWN_GRACE = 8.0  # seconds for in-flight sends on shutdown, inside a 10 s container grace
 PATIENT_COMMANDS = (
     "start",
@@ -158,7 +164,8 @@ def build_application(
     sessions = session_factory(engine)
     clock = clock or SystemClock()
     answerer = Answerer.from_settings(settings)
-    patients = PatientService(sessions)
+    # Patients are remembered in memory only where this process is the only one (SQLite).
+    patients = PatientService(sessions, remember=engine.dialect.name == "sqlite")
     schedule = Reminders(sessions, reminder_rules(settings), patients)
     broadcasts = Broadcasts(sessions)
     app.bot_data[DEPS_KEY] = Deps(
@@ -172,6 +179,7 @@ def build_application(
         wake_dispatcher=lambda: _wake(app),
     )
     app.bot_data["engine"] = engine
+    app.bot_data[LEADERSHIP_KEY] = leadership_for(engine)
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
         sessions=sessions,
         sender=TelegramSender(app.bot),
@@ -203,6 +211,10 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
             await app.bot.set_my_commands(staff_menu, scope=scope, language_code=code)
 
 
+class AnotherInstanceRunning(RuntimeError):
+    """A second process on an SQLite database: it refuses to start rather than send twice."""
+
+
 async def serve(
     app: Application,  # type: ignore[type-arg]
     stop: asyncio.Event,
@@ -212,13 +224,24 @@ async def serve(
 ) -> None:
     """Run the bot until `stop` is set, then shut down cleanly.
 
-    `tick=False` leaves the dispatcher to the caller (tests drive it with their clock).
+    Only the leader polls and dispatches; other instances on the same PostgreSQL database
+    stand by and take over when it goes. `tick=False` leaves the dispatcher to the caller
+    (tests drive it with their clock).
     """
     engine: AsyncEngine = app.bot_data["engine"]
     dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
     settings: Settings = app.bot_data[DEPS_KEY].settings
+    leadership: Leadership = app.bot_data[LEADERSHIP_KEY]
     try:
+        if isinstance(leadership, FileLock) and not await leadership.try_acquire():
+            raise AnotherInstanceRunning(
+                f"another clinic-bot is already running on {settings.database_url}; SQLite "
+                "serves one process (use PostgreSQL to run several instances)"
+            )
         async with app:
+            if not await _stand_by(leadership, stop, settings):
+                return
+            log.info("instance %s leads: it polls Telegram and dispatches", instance_name())
             await register_commands(app)
             await app.start()
             ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
@@ -230,7 +253,9 @@ async def serve(
                 allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
             )
             log.info("bot @%s is running", app.bot.username)
+            watch = asyncio.create_task(_watch_leadership(app, leadership, stop))
             await stop.wait()
+            watch.cancel()
             log.info("stopping: no new updates; finishing what is in flight")
             await app.updater.stop()
             if ticking is not None:
@@ -241,17 +266,53 @@ async def serve(
                 log.warning("the dispatcher did not stop within %s s", SHUTDOWN_GRACE)
             await app.stop()
     finally:
+        await leadership.release()
         await engine.dispose()
 
 
-def run_until_signalled(settings: Settings) -> None:
-    """Run until SIGINT or SIGTERM."""
+def standby_retry(settings: Settings) -> float:
+    """Seconds between a standby's attempts to take the lead."""
+    return min(settings.dispatch_every.total_seconds(), STANDBY_RETRY)
 
-    async def main() -> None:
+
+async def _stand_by(leadership: Leadership, stop: asyncio.Event, settings: Settings) -> bool:
+    """Wait until this instance leads (True) or is told to stop (False)."""
+    announced = False
+    while not stop.is_set():
+        if await leadership.try_acquire():
+            return True
+        if not announced:
+            log.info("instance %s stands by: another instance leads", instance_name())
+            announced = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), standby_retry(settings))
+    return False
+
+
+async def _watch_leadership(
+    app: Application,  # type: ignore[type-arg]
+    leadership: Leadership,
+    stop: asyncio.Event,
+) -> None:
+    """If the lock's connection is lost, another instance may lead: stop at once."""
+    while not stop.is_set():
+        await asyncio.sleep(LEADERSHIP_CHECK)
+        if not await leadership.still_held():
+            log.error("instance %s lost the lead; stopping", instance_name())
+            app.bot_data[LOST_LEAD_KEY] = True
+            stop.set()
+
+
+def run_until_signalled(settings: Settings) -> int:
+    """Run until SIGINT or SIGTERM; 1 when the lead was lost (a supervisor restarts it)."""
+
+    async def main() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(build_application(settings), stop)
+        app = build_application(settings)
+        await serve(app, stop)
+        return 1 if app.bot_data.get(LOST_LEAD_KEY) else 0
 
-    asyncio.run(main())
+    return asyncio.run(main())

@@ -35,15 +35,18 @@ def cmd_run(_args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
-    from bot.app import run_until_signalled
+    from bot.app import AnotherInstanceRunning, run_until_signalled
     from bot.storage.db import upgrade
 
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     upgrade(settings.database_url)
-    run_until_signalled(settings)
-    return 0
+    try:
+        return run_until_signalled(settings)
+    except AnotherInstanceRunning as refusal:
+        print(f"Not starting: {refusal}.", file=sys.stderr)
+        return 1
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -10,8 +10,10 @@ from collections.abc import Awaitable, Callable
 class RateLimiter:
     """Spaces sends: at most `rate` per second overall and one per `per_chat` seconds per chat.
 
-    A 429 pauses everyone (`pause`), as Telegram's `retry_after` asks. Time and sleeping are
-    injectable so tests can check the spacing without waiting.
+    Senders pass one at a time through a gate that reopens `1/rate` after the last one
+    actually went, so a sender that wakes late (a busy loop, the end of a 429 pause) never
+    lets a burst through behind it. A 429 pauses everyone (`pause`), as Telegram's
+    `retry_after` asks. Time and sleeping are injectable so tests check spacing without waiting.
     """
 
     def __init__(
@@ -29,7 +31,7 @@ class RateLimiter:
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._chat_next: dict[int, float] = {}
-        self._lock = asyncio.Lock()
+        self._gate = asyncio.Lock()
 
     def pause(self, seconds: float) -> None:
         """Nobody sends for `seconds` (Telegram's retry_after)."""
@@ -37,14 +39,14 @@ class RateLimiter:
 
     async def wait(self, chat_id: int) -> None:
         """Return when a message to `chat_id` may go out."""
-        async with self._lock:
-            now = self._monotonic()
-            start = max(now, self._next_slot, self._paused_until, self._chat_next.get(chat_id, 0))
-            self._next_slot = start + self._interval
-            self._chat_next[chat_id] = start + self._per_chat
-            if len(self._chat_next) > 50_000:
-                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-        if start > now:
-            await self._sleep(start - now)
-        while (wait := self._paused_until - self._monotonic()) > 0:  # a 429 arrived meanwhile
-            await self._sleep(wait)
+        now = self._monotonic()
+        chat_at = max(now, self._chat_next.get(chat_id, 0.0))
+        self._chat_next[chat_id] = chat_at + self._per_chat
+        if len(self._chat_next) > 50_000:
+            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+        if chat_at > now:  # this chat's turn first, without holding anyone else up
+            await self._sleep(chat_at - now)
+        async with self._gate:
+            while (wait := max(self._next_slot, self._paused_until) - self._monotonic()) > 0:
+                await self._sleep(wait)
+            self._next_slot = self._monotonic() + self._interval

@@ -66,7 +66,22 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await upgrade_async(url)
         yield url
         return
+    async with _new_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A freshly migrated PostgreSQL database of its own."""
+    async with _new_postgres_database() as url:
+        yield url
+
+
+@asynccontextmanager
+async def _new_postgres_database() -> AsyncIterator[str]:
     reason = await _postgres_available()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run the PostgreSQL tests")
     if reason:
         pytest.skip(reason)
     name = f"clinic_test_{uuid.uuid4().hex[:12]}"

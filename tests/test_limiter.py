@@ -63,3 +63,25 @@ async def test_concurrent_waiters_are_spaced_too() -> None:
 
     await asyncio.gather(*(one(chat) for chat in range(5)))
     assert clock.now >= 0.4
+
+
+async def test_after_a_429_pause_waiting_senders_go_one_by_one() -> None:
+    clock = FakeTime()
+
+    async def sleep(seconds: float) -> None:  # other senders run while this one sleeps
+        until = clock.now + seconds
+        await asyncio.sleep(0)
+        clock.now = max(clock.now, until)
+
+    limiter = RateLimiter(25, per_chat=0, monotonic=clock.monotonic, sleep=sleep)
+    passed: list[float] = []
+
+    async def one(chat: int) -> None:
+        await limiter.wait(chat)
+        passed.append(round(clock.now, 3))
+
+    waiting = [asyncio.create_task(one(chat)) for chat in range(4)]
+    await asyncio.sleep(0)  # all four are waiting for their turn when the 429 comes
+    limiter.pause(5)
+    await asyncio.gather(*waiting)
+    assert passed == [0.0, 5.0, 5.04, 5.08], "spaced, not all at the end of the pause"

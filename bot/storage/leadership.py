@@ -57,7 +57,9 @@ class AdvisoryLock:
         connection = await self._engine.connect()
         try:
             # The lock outlives transactions; commit so the connection is not left in one.
-            held = await connection.scalar(text("select pg_try_advisory_lock(:k)"), {"k": self._key})
+            held = await connection.scalar(
+                text("select pg_try_advisory_lock(:k)"), {"k": self._key}
+            )
             await connection.commit()
         except BaseException:
             await connection.close()
