@@ -6,7 +6,10 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import dataclass
 
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import (
@@ -24,6 +27,7 @@ from bot.deps import DEPS_KEY, Deps
 from bot.handlers import common, patient, questions, reminders, staff
 from bot.http import AiohttpRequest
 from bot.i18n import DEFAULT_LANGUAGE
+from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
 from bot.services.patients import PatientService
@@ -34,6 +38,7 @@ from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
 from bot.storage.leadership import FileLock, Leadership, instance_name, leadership_for
 from bot.telegram_sender import TelegramSender
+from bot.webhook import listener, start_listener, webhook_path
 from scheduler.dispatcher import Dispatcher
 from scheduler.limiter import RateLimiter
 from scheduler.runner import start_ticking
@@ -63,6 +68,7 @@ PATIENT_COMMANDS = (
     "forget",
 )
 STAFF_COMMANDS = ("broadcast", "broadcasts", "stats")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def _wake(app: Application) -> None:  # type: ignore[type-arg]
@@ -168,6 +174,7 @@ def build_application(
     patients = PatientService(sessions, remember=engine.dialect.name == "sqlite")
     schedule = Reminders(sessions, reminder_rules(settings), patients)
     broadcasts = Broadcasts(sessions)
+    metrics = Metrics.create()
     app.bot_data[DEPS_KEY] = Deps(
         settings=settings,
         answerer=answerer,
@@ -177,6 +184,7 @@ def build_application(
         broadcasts=broadcasts,
         clock=clock,
         wake_dispatcher=lambda: _wake(app),
+        metrics=metrics,
     )
     app.bot_data["engine"] = engine
     app.bot_data[LEADERSHIP_KEY] = leadership_for(engine)
@@ -192,6 +200,7 @@ def build_application(
         rate=settings.broadcast_rate,
         max_attempts=settings.send_attempts,
         in_flight=CONCURRENCY,
+        metrics=metrics,
     )
     register_handlers(app, settings)
     return app
@@ -215,6 +224,14 @@ class AnotherInstanceRunning(RuntimeError):
     """A second process on an SQLite database: it refuses to start rather than send twice."""
 
 
+@dataclass
+class _Leading:
+    """What this instance started when it took the lead, to stop on the way out."""
+
+    ticking: AsyncIOScheduler | None = None
+    polling: bool = False
+
+
 async def serve(
     app: Application,  # type: ignore[type-arg]
     stop: asyncio.Event,
@@ -224,14 +241,17 @@ async def serve(
 ) -> None:
     """Run the bot until `stop` is set, then shut down cleanly.
 
-    Only the leader polls and dispatches; other instances on the same PostgreSQL database
-    stand by and take over when it goes. `tick=False` leaves the dispatcher to the caller
-    (tests drive it with their clock).
+    Webhook mode: every instance serves Telegram's updates, /healthz and /metrics. In both
+    modes only the leader dispatches (and, when polling, polls); other instances on the same
+    PostgreSQL database stand by and take over when it goes. `tick=False` leaves the
+    dispatcher to the caller (tests drive it with their clock).
     """
     engine: AsyncEngine = app.bot_data["engine"]
     dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
-    settings: Settings = app.bot_data[DEPS_KEY].settings
+    d: Deps = app.bot_data[DEPS_KEY]
+    settings = d.settings
     leadership: Leadership = app.bot_data[LEADERSHIP_KEY]
+    leading = _Leading()
     try:
         if isinstance(leadership, FileLock) and not await leadership.try_acquire():
             raise AnotherInstanceRunning(
@@ -239,35 +259,88 @@ async def serve(
                 "serves one process (use PostgreSQL to run several instances)"
             )
         async with app:
-            if not await _stand_by(leadership, stop, settings):
-                return
-            log.info("instance %s leads: it polls Telegram and dispatches", instance_name())
-            await register_commands(app)
             await app.start()
-            ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
-            app.bot_data[TICKING_KEY] = ticking is not None
-            assert app.updater is not None
-            await app.updater.start_polling(
-                timeout=int(poll_timeout),
-                poll_interval=0,
-                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+            runner = await _start_webhook(app, settings, engine, d.metrics)
+            lead = asyncio.create_task(
+                _lead(app, leadership, stop, leading, tick=tick, poll_timeout=poll_timeout)
             )
-            log.info("bot @%s is running", app.bot.username)
-            watch = asyncio.create_task(_watch_leadership(app, leadership, stop))
             await stop.wait()
-            watch.cancel()
             log.info("stopping: no new updates; finishing what is in flight")
-            await app.updater.stop()
-            if ticking is not None:
-                ticking.shutdown(wait=False)
+            if runner is not None:
+                await runner.cleanup()
+            lead.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lead
+            if leading.polling and app.updater is not None:
+                await app.updater.stop()
+            if leading.ticking is not None:
+                leading.ticking.shutdown(wait=False)
             try:  # a container's usual grace is 10 s: in-flight sends and their records fit
                 await asyncio.wait_for(dispatcher.stop(), SHUTDOWN_GRACE)
             except TimeoutError:
                 log.warning("the dispatcher did not stop within %s s", SHUTDOWN_GRACE)
             await app.stop()
     finally:
+        d.metrics.leader.set(0)
         await leadership.release()
         await engine.dispose()
+
+
+async def _start_webhook(
+    app: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    engine: AsyncEngine,
+    metrics: Metrics,
+) -> web.AppRunner | None:
+    """In webhook mode: serve the listener, then tell Telegram where to post (every instance
+    sets the same URL and secret, so a deploy in any order leaves it right)."""
+    if not settings.webhook_url:
+        return None
+    assert settings.webhook_secret is not None  # checked by the settings
+    secret = settings.webhook_secret.get_secret_value()
+    server = listener(
+        app, path=webhook_path(settings.webhook_url), secret=secret, engine=engine, metrics=metrics
+    )
+    runner = await start_listener(server, settings.webhook_listen)
+    await app.bot.set_webhook(
+        settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+    )
+    return runner
+
+
+async def _lead(
+    app: Application,  # type: ignore[type-arg]
+    leadership: Leadership,
+    stop: asyncio.Event,
+    leading: _Leading,
+    *,
+    tick: bool,
+    poll_timeout: float,
+) -> None:
+    """Stand by until this instance leads; then poll (if polling) and dispatch, and watch."""
+    d: Deps = app.bot_data[DEPS_KEY]
+    dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
+    settings = d.settings
+    if not await _stand_by(leadership, stop, settings):
+        return
+    log.info("instance %s leads: it polls Telegram and dispatches", instance_name())
+    d.metrics.leader.set(1)
+    await register_commands(app)
+    if not settings.webhook_url:
+        assert app.updater is not None
+        await app.updater.start_polling(
+            timeout=int(poll_timeout), poll_interval=0, allowed_updates=ALLOWED_UPDATES
+        )
+        leading.polling = True
+    leading.ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
+    app.bot_data[TICKING_KEY] = leading.ticking is not None
+    log.info("bot @%s is running", app.bot.username)
+    while not stop.is_set():  # if the lock's connection is lost, another instance may lead
+        await asyncio.sleep(LEADERSHIP_CHECK)
+        if not await leadership.still_held():
+            log.error("instance %s lost the lead; stopping", instance_name())
+            app.bot_data[LOST_LEAD_KEY] = True
+            stop.set()
 
 
 def standby_retry(settings: Settings) -> float:
@@ -287,20 +360,6 @@ async def _stand_by(leadership: Leadership, stop: asyncio.Event, settings: Setti
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), standby_retry(settings))
     return False
-
-
-async def _watch_leadership(
-    app: Application,  # type: ignore[type-arg]
-    leadership: Leadership,
-    stop: asyncio.Event,
-) -> None:
-    """If the lock's connection is lost, another instance may lead: stop at once."""
-    while not stop.is_set():
-        await asyncio.sleep(LEADERSHIP_CHECK)
-        if not await leadership.still_held():
-            log.error("instance %s lost the lead; stopping", instance_name())
-            app.bot_data[LOST_LEAD_KEY] = True
-            stop.set()
 
 
 def run_until_signalled(settings: Settings) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.metrics import Metrics
 from bot.services.broadcasts import BROADCAST, Broadcasts
 from bot.services.patients import PatientService
 from bot.services.prompts import Outgoing, Prompts
@@ -149,6 +150,7 @@ class Dispatcher:
         max_attempts: int = 5,
         batch_size: int = 500,
         in_flight: int = 32,
+        metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
         self._sender = sender
@@ -168,6 +170,7 @@ class Dispatcher:
         self._progress_shown: dict[int, float] = {}
         self._pruned_at = float("-inf")
         self._broadcast_checked: dict[int, tuple[float, bool]] = {}
+        self._metrics = metrics or Metrics.create()
 
     async def tick(self) -> Report:
         """Do everything that is due now. Safe to call at any time; runs one at a time."""
@@ -186,6 +189,7 @@ class Dispatcher:
                 report.created += await self._create_due_prompts(now)
                 # A broadcast to nobody has nothing to send: its report goes out at once.
                 await self._report_progress(set(await self._broadcasts.start_due(now)), now)
+                self._metrics.deliveries_due.set(await self._count_due(now))
                 batch = [d for d in await self._load_due(now) if d.delivery_id not in seen]
                 if not batch:
                     break
@@ -274,6 +278,11 @@ class Dispatcher:
             return int(created.rowcount or 0)
 
     # ---- sending
+    async def _count_due(self, now: datetime) -> int:
+        async with self._sessions() as session:
+            due = Delivery.status == "pending", Delivery.next_attempt_at <= now
+            return int(await session.scalar(select(func.count()).where(*due)) or 0)
+
     async def _load_due(self, now: datetime) -> list[_Due]:
         # Session reminders first, broadcasts last: a long broadcast never holds up a reminder.
         reminders_first = case(
@@ -406,11 +415,14 @@ class Dispatcher:
                 values = {"id": due.delivery_id, "status": "skipped", "error": "stopped by staff"}
                 writer.add(_Result(values))
                 return
+            started = time.monotonic()
             try:
                 result = await self._sender.send(due.telegram_id, message)
             except Exception:
                 log.exception("delivery %s: the sender failed", due.delivery_id)
                 result = SendResult(Outcome.REJECTED, error="sender error")
+            self._metrics.send_seconds.observe(time.monotonic() - started)
+        self._metrics.deliveries.labels(due.kind, result.outcome.value).inc()
         writer.add(self._outcome(due, result, item, now, report))
 
     async def _still_sending(self, broadcast_id: int) -> bool:
