@@ -35,8 +35,14 @@ from bot.services.prompts import Prompts
 from bot.services.reminders import ReminderRules, Reminders
 from bot.services.schedule import Window
 from bot.settings import Settings
-from bot.storage.db import create_engine, session_factory
-from bot.storage.leadership import FileLock, Leadership, instance_name, leadership_for
+from bot.storage.db import count_instances, create_engine, session_factory
+from bot.storage.leadership import (
+    AdvisoryLock,
+    FileLock,
+    Leadership,
+    instance_name,
+    leadership_for,
+)
 from bot.telegram_sender import TelegramSender
 from bot.webhook import listener, start_listener, webhook_path
 from scheduler.dispatcher import Dispatcher
@@ -47,10 +53,13 @@ log = logging.getLogger(__name__)
 DISPATCHER_KEY = "dispatcher"
 TICKING_KEY = "ticking"
 LEADERSHIP_KEY = "leadership"
+LIMITER_KEY = "limiter"
+SHARE_REFRESH = 10.0  # seconds between counts of the instances sharing BROADCAST_RATE
 LOST_LEAD_KEY = "lost_lead"
 CONCURRENCY = 8
 STANDBY_RETRY = 5.0  # seconds between a standby's attempts to take over
 LEADERSHIP_CHECK = 2.0  # seconds between checks that the leader still holds its lock
+TAKEOVER_GRACE = 2 * LEADERSHIP_CHECK  # before a new leader takes the old one's claimed rows
 SHUTDOWN_GRACE = 8.0  # seconds for in-flight sends on shutdown, inside a 10 s container grace
 PATIENT_COMMANDS = (
     "start",
@@ -153,7 +162,9 @@ def build_application(
     assert settings.telegram_bot_token is not None
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(settings.database_url, instance=instance_name())
+    # One budget for every message the bot sends: scheduled ones, replies, notes and edits.
+    limiter = limiter or RateLimiter(settings.broadcast_rate)
     app = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -163,7 +174,11 @@ def build_application(
         # and many concurrent updates cost more than they gain (benchmarks/bot_throughput.py).
         # Half the pool serves updates, half the dispatcher's sends.
         .concurrent_updates(PerChatOrderedProcessor(max_concurrent_updates=CONCURRENCY))
-        .request(AiohttpRequest(pool_size=2 * CONCURRENCY, timeout=settings.telegram_timeout))
+        .request(
+            AiohttpRequest(
+                pool_size=2 * CONCURRENCY, timeout=settings.telegram_timeout, limiter=limiter
+            )
+        )
         .get_updates_request(AiohttpRequest(pool_size=1, timeout=settings.telegram_timeout))
         .build()
     )
@@ -187,6 +202,7 @@ def build_application(
         metrics=metrics,
     )
     app.bot_data["engine"] = engine
+    app.bot_data[LIMITER_KEY] = limiter
     app.bot_data[LEADERSHIP_KEY] = leadership_for(engine)
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
         sessions=sessions,
@@ -195,7 +211,7 @@ def build_application(
         reminders=schedule,
         patients=patients,
         clock=clock,
-        limiter=limiter or RateLimiter(settings.broadcast_rate),
+        limiter=limiter,
         broadcasts=broadcasts,
         rate=settings.broadcast_rate,
         max_attempts=settings.send_attempts,
@@ -261,16 +277,21 @@ async def serve(
         async with app:
             await app.start()
             runner = await _start_webhook(app, settings, engine, d.metrics)
-            lead = asyncio.create_task(
-                _lead(app, leadership, stop, leading, tick=tick, poll_timeout=poll_timeout)
-            )
+            background = [
+                asyncio.create_task(
+                    _lead(app, leadership, stop, leading, tick=tick, poll_timeout=poll_timeout)
+                )
+            ]
+            if runner is not None:  # every instance sends replies: each takes its share
+                background.append(asyncio.create_task(_share_the_rate(app, engine, stop)))
             await stop.wait()
             log.info("stopping: no new updates; finishing what is in flight")
             if runner is not None:
                 await runner.cleanup()
-            lead.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await lead
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             if leading.polling and app.updater is not None:
                 await app.updater.stop()
             if leading.ticking is not None:
@@ -335,12 +356,42 @@ async def _lead(
     leading.ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
     app.bot_data[TICKING_KEY] = leading.ticking is not None
     log.info("bot @%s is running", app.bot.username)
+    # Rows the previous leader claimed are its until it is surely gone: on PostgreSQL a leader
+    # whose lock's connection fails stops within LEADERSHIP_CHECK; a file lock proves it at once.
+    grace = TAKEOVER_GRACE if isinstance(leadership, AdvisoryLock) else 0.0
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), grace)
+    if not stop.is_set() and (taken := await dispatcher.release_claims_of_others()):
+        log.info("took over %s messages claimed by an instance that is gone", taken)
     while not stop.is_set():  # if the lock's connection is lost, another instance may lead
         await asyncio.sleep(LEADERSHIP_CHECK)
         if not await leadership.still_held():
             log.error("instance %s lost the lead; stopping", instance_name())
             app.bot_data[LOST_LEAD_KEY] = True
             stop.set()
+
+
+async def _share_the_rate(
+    app: Application,  # type: ignore[type-arg]
+    engine: AsyncEngine,
+    stop: asyncio.Event,
+) -> None:
+    """In webhook mode every instance sends: each keeps to BROADCAST_RATE / instances."""
+    limiter: RateLimiter = app.bot_data[LIMITER_KEY]
+    rate = app.bot_data[DEPS_KEY].settings.broadcast_rate
+    current = 1
+    while not stop.is_set():
+        try:
+            instances = await count_instances(engine)
+        except Exception as error:
+            log.warning("could not count the instances (%s)", type(error).__name__)
+            instances = current
+        if instances != current:
+            log.info("%s instances share BROADCAST_RATE: %.1f/s each", instances, rate / instances)
+            limiter.share(instances)
+            current = instances
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), SHARE_REFRESH)
 
 
 def standby_retry(settings: Settings) -> float:

@@ -22,6 +22,7 @@ from bot.services.prompts import Outgoing, Prompts
 from bot.services.reminders import DAILY, POSTURE, REMINDER, Reminders
 from bot.services.schedule import next_daily
 from bot.storage.db import insert_once
+from bot.storage.leadership import instance_name
 from bot.storage.models import Appointment, Broadcast, Delivery, Patient, Subscription
 from scheduler.limiter import RateLimiter
 from scheduler.sender import Outcome, Sender, SendResult
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY = 3.0  # seconds between edits of a broadcast's progress message
 PRUNE_EVERY = 3600.0  # seconds between clean-ups of old records
 STOP_CHECK_EVERY = 1.0  # seconds: a staff member's Stop takes effect within this much sending
+CLAIM_LEASE = timedelta(seconds=60)  # a claimed row is another instance's again after this
 FLUSH_TRIES = 5  # a failed commit of outcomes is retried this many times before sending halts
 POSTPONE = "postpone"  # not now (quiet hours), but later
 RELATED = {REMINDER: Appointment, DAILY: Subscription, POSTURE: Subscription, BROADCAST: Broadcast}
@@ -112,7 +114,8 @@ class _Writer:
 
     async def _commit(self, batch: list[_Result]) -> None:
         async with self.sessions() as session, session.begin():
-            await session.execute(update(Delivery), [r.values for r in batch])
+            released = {"claimed_by": None, "claimed_until": None}
+            await session.execute(update(Delivery), [{**r.values, **released} for r in batch])
             items = [
                 {"id": subscription_id, "last_item": item}
                 for subscription_id, item in (
@@ -148,7 +151,8 @@ class Dispatcher:
         broadcasts: Broadcasts,
         rate: float,
         max_attempts: int = 5,
-        batch_size: int = 500,
+        batch_size: int | None = None,
+        owner: str | None = None,
         in_flight: int = 32,
         metrics: Metrics | None = None,
     ) -> None:
@@ -161,7 +165,9 @@ class Dispatcher:
         self._clock = clock
         self._limiter = limiter
         self._max_attempts = max_attempts
-        self._batch_size = batch_size
+        # About four seconds of sending per claim: a kill leaves few rows waiting for the lease.
+        self._batch_size = batch_size or min(500, max(50, int(rate * 4)))
+        self._owner = owner or instance_name()
         self._in_flight = asyncio.Semaphore(in_flight)
         self._lock = asyncio.Lock()
         self._stopping = False
@@ -190,7 +196,7 @@ class Dispatcher:
                 # A broadcast to nobody has nothing to send: its report goes out at once.
                 await self._report_progress(set(await self._broadcasts.start_due(now)), now)
                 self._metrics.deliveries_due.set(await self._count_due(now))
-                batch = [d for d in await self._load_due(now) if d.delivery_id not in seen]
+                batch = [d for d in await self._claim_due(now) if d.delivery_id not in seen]
                 if not batch:
                     break
                 seen.update(d.delivery_id for d in batch)
@@ -283,12 +289,38 @@ class Dispatcher:
             due = Delivery.status == "pending", Delivery.next_attempt_at <= now
             return int(await session.scalar(select(func.count()).where(*due)) or 0)
 
-    async def _load_due(self, now: datetime) -> list[_Due]:
+    async def _claim_due(self, now: datetime) -> list[_Due]:
+        """Claim the next due rows for this instance and load them.
+
+        A claim (owner and lease) is taken in one statement, skipping rows another instance has
+        locked or claimed, so two dispatchers never send the same row; recording an outcome
+        releases it, and a crashed owner's claims lapse after CLAIM_LEASE.
+        """
         # Session reminders first, broadcasts last: a long broadcast never holds up a reminder.
         reminders_first = case(
             (Delivery.kind == REMINDER, 0), (Delivery.kind == BROADCAST, 2), else_=1
         )
-        async with self._sessions() as session:
+        order = (reminders_first, Delivery.next_attempt_at, Delivery.id)
+        async with self._sessions() as session, session.begin():
+            unclaimed = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now)
+            pick = (
+                select(Delivery.id)
+                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, unclaimed)
+                .order_by(*order)
+                .limit(self._batch_size)
+            )
+            if session.bind.dialect.name == "postgresql":
+                pick = pick.with_for_update(skip_locked=True)
+            claimed = list(
+                await session.scalars(
+                    update(Delivery)
+                    .where(Delivery.id.in_(pick.scalar_subquery()))
+                    .values(claimed_by=self._owner, claimed_until=now + CLAIM_LEASE)
+                    .returning(Delivery.id)
+                )
+            )
+            if not claimed:
+                return []
             rows = await session.execute(
                 select(
                     Delivery.id,
@@ -303,11 +335,24 @@ class Dispatcher:
                     Patient.blocked_at.is_not(None),
                 )
                 .join(Patient, Patient.id == Delivery.patient_id)
-                .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-                .order_by(reminders_first, Delivery.next_attempt_at)
-                .limit(self._batch_size)
+                .where(Delivery.id.in_(claimed))
+                .order_by(*order)
             )
             return [_Due(*row) for row in rows.all()]
+
+    async def release_claims_of_others(self) -> int:
+        """Free rows other instances claimed (called once they are known to be gone)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.status == "pending",
+                    Delivery.claimed_by.is_not(None),
+                    Delivery.claimed_by != self._owner,
+                )
+                .values(claimed_by=None, claimed_until=None)
+            )
+            return int(result.rowcount or 0)
 
     async def _send_batch(self, batch: Sequence[_Due], now: datetime, report: Report) -> None:
         async with self._sessions() as session:
@@ -405,10 +450,11 @@ class Dispatcher:
         report: Report,
     ) -> None:
         async with self._in_flight:
-            await self._limiter.wait(due.telegram_id)
+            await self._limiter.wait_chat(due.telegram_id)  # the transport spaces all messages
             # Checked after the wait, right before sending: a Stop or shutdown that came in
             # meanwhile wins, and a message whose outcome cannot be recorded is not sent.
             if self._stopping or writer.error is not None:
+                writer.add(_Result({"id": due.delivery_id}))  # not sent: give the claim back
                 return
             if due.kind == BROADCAST and not await self._still_sending(due.ref_id):
                 report.skipped += 1

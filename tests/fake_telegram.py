@@ -170,6 +170,7 @@ class FakeTelegram:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_post("/control/messages", self._control_messages)
         app.router.add_get("/control/wait", self._control_wait)
+        app.router.add_get("/control/count", self._control_count)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -355,6 +356,10 @@ class FakeTelegram:
         method, count = request.query["method"], int(request.query["count"])
         await self.wait_for(lambda: self.counts[method] >= count, timeout=3600)
         return self._ok(True)
+
+    async def _control_count(self, request: web.Request) -> web.Response:
+        """How many times `method` has been called so far."""
+        return self._ok(self.counts[request.query["method"]])
 
     async def _record(self, method: str, params: dict[str, Any], ok: bool = True) -> None:
         async with self._changed:

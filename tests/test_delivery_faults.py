@@ -38,6 +38,16 @@ async def _reminder_due(bot: RunningBot) -> None:
     bot.clock.current = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
 
 
+def _busiest_second(moments: list[float]) -> int:
+    """The most messages within any one second (half-open windows)."""
+    times, most, start = sorted(moments), 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
 def _reminders(bot: RunningBot) -> list[str]:
     return [c.text for c in bot.fake.delivered("sendMessage", PATIENT) if "Reminder" in c.text]
 
@@ -189,7 +199,8 @@ async def test_a_failed_commit_of_outcomes_is_retried_not_lost(running_bot: Runn
     failures = []
 
     def fail_once(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.startswith("UPDATE deliveries SET") and not failures:
+        recording = statement.startswith("UPDATE deliveries SET") and "sent_at" in statement
+        if recording and not failures:
             failures.append(statement)
             raise OperationalError(statement, {}, Exception("database is locked"))
 
@@ -274,3 +285,26 @@ async def test_sql_errors_do_not_carry_bound_values(sqlite_url: str) -> None:
         pytest.fail("the insert should have failed")
     finally:
         await engine.dispose()
+
+
+async def test_replies_and_progress_edits_share_the_broadcast_rate(
+    fake_telegram: FakeTelegram, sqlite_url: str, clock: FakeClock
+) -> None:
+    rate = 4
+    async with _bot(fake_telegram, sqlite_url, clock, rate=rate) as bot:
+        await seed_patients(sqlite_url, 8)
+        count = await _broadcast(bot)
+        await _press(bot, count.buttons()[0]["callback_data"])
+        tick = asyncio.create_task(bot.tick())
+        for user in range(601, 605):  # patients write in while the notice goes out
+            await fake_telegram.send_text(user, "/help")
+        await tick
+        await fake_telegram.wait_calls("sendMessage", 1, chat_id=604)
+    since = count.at
+    messages = [
+        c.at
+        for c in fake_telegram.calls
+        if c.ok and c.at >= since and c.method in ("sendMessage", "editMessageText")
+    ]
+    assert len(messages) >= 8 + 4
+    assert _busiest_second(messages) <= rate + 1, "one budget for every message the bot sends"

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from bot.storage.db import create_engine, upgrade_async
+from bot.storage.db import count_instances, create_engine, upgrade_async
 from bot.storage.models import Appointment, Delivery, Patient
+from scheduler.limiter import RateLimiter
 from tests.conftest import seed_patients, stored
 from tests.fake_telegram import Call, FakeTelegram
+from tests.test_limiter import FakeTime
 
 RATE = 30
 DISPATCH_EVERY = 1.0
@@ -181,3 +183,23 @@ async def test_two_instances_on_postgres_send_2000_reminders_once_through_a_hard
     assert failover <= 2 * DISPATCH_EVERY + 10
     rows = await stored(postgres_url, Delivery)
     assert Counter(d.status for d in rows) == Counter({"sent": len(recipients)})
+
+
+async def test_instances_count_each_other_and_share_the_rate(postgres_url: str) -> None:
+    engines = [create_engine(postgres_url, instance=f"host:{pid}") for pid in (1, 2, 3)]
+    try:
+        for engine in engines:
+            async with engine.connect() as connection:
+                await connection.execute(select(1))
+        assert await count_instances(engines[0]) == 3
+        await engines[2].dispose()
+        assert await count_instances(engines[0]) == 2
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    clock = FakeTime()
+    limiter = RateLimiter(30, per_chat=0, monotonic=clock.monotonic, sleep=clock.sleep)
+    limiter.share(2)
+    for _ in range(4):
+        await limiter.wait_turn()
+    assert round(clock.now, 3) == 0.2, "half of 30/s: one every 1/15 s"

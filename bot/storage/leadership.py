@@ -7,6 +7,7 @@ SQLite serves one process: an exclusive lock on a file beside the database refus
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 # pg_try_advisory_lock takes one bigint: this one is "clinic-bot" in ASCII, kept short.
 ADVISORY_KEY = 0x636C696E6963
+CHECK_TIMEOUT = 2.0  # seconds the lock's connection may take to answer before it counts as lost
 
 
 def instance_name() -> str:
@@ -74,9 +76,10 @@ class AdvisoryLock:
         """A round trip on the lock's own connection: if it fails, the lock is gone."""
         if self._connection is None:
             return False
-        try:
-            await self._connection.execute(text("select 1"))
-            await self._connection.commit()
+        try:  # a connection cut off by the network would hang, not fail: bound the wait
+            async with asyncio.timeout(CHECK_TIMEOUT):
+                await self._connection.execute(text("select 1"))
+                await self._connection.commit()
         except Exception:
             await self._drop()
             return False

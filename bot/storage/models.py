@@ -142,6 +142,9 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     item: Mapped[str | None] = mapped_column(String(64))  # e.g. the exercise topic sent
     error: Mapped[str | None] = mapped_column(String(120))
+    # Which instance is sending it, until when; recording the outcome clears both.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Broadcast(Base):
