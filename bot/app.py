@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -37,11 +39,13 @@ from bot.services.schedule import Window
 from bot.settings import Settings
 from bot.storage.db import count_instances, create_engine, session_factory
 from bot.storage.leadership import (
+    WAKE_CHANNEL,
     AdvisoryLock,
     FileLock,
     Leadership,
     instance_name,
     leadership_for,
+    wake_the_leader,
 )
 from bot.telegram_sender import TelegramSender
 from bot.webhook import listener, start_listener, webhook_path
@@ -55,7 +59,6 @@ TICKING_KEY = "ticking"
 LEADERSHIP_KEY = "leadership"
 LIMITER_KEY = "limiter"
 SHARE_REFRESH = 10.0  # seconds between counts of the instances sharing BROADCAST_RATE
-LOST_LEAD_KEY = "lost_lead"
 CONCURRENCY = 8
 STANDBY_RETRY = 5.0  # seconds between a standby's attempts to take over
 LEADERSHIP_CHECK = 2.0  # seconds between checks that the leader still holds its lock
@@ -81,10 +84,13 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def _wake(app: Application) -> None:  # type: ignore[type-arg]
-    """Look for due messages now (a broadcast was confirmed) instead of at the next tick."""
+    """Look for due messages now (a broadcast was confirmed) instead of at the next tick:
+    here when this instance dispatches, else on PostgreSQL by telling the leader."""
     if app.bot_data.get(TICKING_KEY):
         dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
         app.create_task(dispatcher.tick())
+    elif isinstance(app.bot_data.get(LEADERSHIP_KEY), AdvisoryLock):
+        app.create_task(wake_the_leader(app.bot_data["engine"]))
 
 
 def reminder_rules(settings: Settings) -> ReminderRules:
@@ -277,13 +283,11 @@ async def serve(
         async with app:
             await app.start()
             runner = await _start_webhook(app, settings, engine, d.metrics)
-            background = [
-                asyncio.create_task(
-                    _lead(app, leadership, stop, leading, tick=tick, poll_timeout=poll_timeout)
-                )
-            ]
+            lead = _lead(app, leadership, stop, leading, tick=tick, poll_timeout=poll_timeout)
+            background = [asyncio.create_task(_or_stop(lead, stop))]
             if runner is not None:  # every instance sends replies: each takes its share
-                background.append(asyncio.create_task(_share_the_rate(app, engine, stop)))
+                sharing = _share_the_rate(app, engine, stop)
+                background.append(asyncio.create_task(_or_stop(sharing, stop)))
             await stop.wait()
             log.info("stopping: no new updates; finishing what is in flight")
             if runner is not None:
@@ -305,6 +309,16 @@ async def serve(
         d.metrics.leader.set(0)
         await leadership.release()
         await engine.dispose()
+
+
+async def _or_stop(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:
+    """Run background work; if it fails, log why and stop the instance (a supervisor restarts
+    it) rather than keep the lead without dispatching."""
+    try:
+        await work
+    except Exception:
+        log.exception("background work failed; stopping")
+        stop.set()
 
 
 async def _start_webhook(
@@ -355,6 +369,9 @@ async def _lead(
         leading.polling = True
     leading.ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
     app.bot_data[TICKING_KEY] = leading.ticking is not None
+    if leading.ticking is not None and isinstance(leadership, AdvisoryLock):
+        # Another instance took a staff member's "Send now": look at once, not at the next tick.
+        await leadership.listen(WAKE_CHANNEL, lambda: _wake(app))
     log.info("bot @%s is running", app.bot.username)
     # Rows the previous leader claimed are its until it is surely gone: on PostgreSQL a leader
     # whose lock's connection fails stops within LEADERSHIP_CHECK; a file lock proves it at once.
@@ -367,7 +384,6 @@ async def _lead(
         await asyncio.sleep(LEADERSHIP_CHECK)
         if not await leadership.still_held():
             log.error("instance %s lost the lead; stopping", instance_name())
-            app.bot_data[LOST_LEAD_KEY] = True
             stop.set()
 
 
@@ -414,15 +430,20 @@ async def _stand_by(leadership: Leadership, stop: asyncio.Event, settings: Setti
 
 
 def run_until_signalled(settings: Settings) -> int:
-    """Run until SIGINT or SIGTERM; 1 when the lead was lost (a supervisor restarts it)."""
+    """Run until SIGINT or SIGTERM (0); 1 when it stopped by itself, e.g. it lost the lead,
+    so that a supervisor restarts it."""
 
     async def main() -> int:
-        stop = asyncio.Event()
+        stop, signalled = asyncio.Event(), asyncio.Event()
+
+        def on_signal() -> None:
+            signalled.set()
+            stop.set()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        app = build_application(settings)
-        await serve(app, stop)
-        return 1 if app.bot_data.get(LOST_LEAD_KEY) else 0
+            loop.add_signal_handler(sig, on_signal)
+        await serve(build_application(settings), stop)
+        return 0 if signalled.is_set() else 1
 
     return asyncio.run(main())

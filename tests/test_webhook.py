@@ -16,8 +16,9 @@ from bot.app import build_application, serve
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.webhook import SECRET_HEADER, listener
-from tests.conftest import FakeClock, make_settings
+from tests.conftest import FakeClock, make_settings, seed_patients
 from tests.fake_telegram import FakeTelegram
+from tests.test_broadcasts import NOTICE, STAFF
 
 SECRET = "s3cret-Token_1"
 PATIENT = 501
@@ -122,3 +123,51 @@ async def test_health_is_503_when_the_database_does_not_answer(
         await runner.cleanup()
         await unreachable.dispose()
         await app.bot_data["engine"].dispose()
+
+
+async def test_send_now_on_a_standby_instance_wakes_the_leader(
+    fake_telegram: FakeTelegram, postgres_url: str
+) -> None:
+    [patient] = await seed_patients(postgres_url, 1)
+    stop = asyncio.Event()
+    ports, tasks = [], []
+    for _ in range(2):  # the first leads; the second stands by and takes the staff member's taps
+        ports.append(_free_port())
+        settings = make_settings(
+            fake_telegram,
+            postgres_url,
+            staff_ids=str(STAFF),
+            dispatch_every="1h",  # only a wake-up can start the broadcast within the test
+            webhook_url="https://bot.example.org/telegram/update",
+            webhook_secret=SECRET,
+            webhook_listen=f"127.0.0.1:{ports[-1]}",
+        )
+        tasks.append(asyncio.create_task(serve(build_application(settings), stop)))
+        await fake_telegram.wait_calls("setWebhook", len(tasks), timeout=30)
+        if len(tasks) == 1:
+            await fake_telegram.wait_calls("setMyCommands", 1, timeout=30)  # it leads
+    standby = f"http://127.0.0.1:{ports[1]}/telegram/update"
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def post(update_id: int) -> None:
+                update = next(u for u in fake_telegram._updates if u["update_id"] == update_id)
+                headers = {SECRET_HEADER: SECRET}
+                async with http.post(standby, json=update, headers=headers) as response:
+                    assert response.status == 200
+
+            await post(await fake_telegram.send_text(STAFF, "/broadcast"))
+            await fake_telegram.wait_calls("sendMessage", 1, chat_id=STAFF)
+            await post(await fake_telegram.send_text(STAFF, NOTICE))
+            ask = (await fake_telegram.wait_calls("sendMessage", 3, chat_id=STAFF))[-1]
+            audience = next(
+                b["callback_data"] for b in ask.buttons() if b["callback_data"].endswith("all")
+            )
+            await post(await fake_telegram.press(STAFF, audience))
+            count = (await fake_telegram.wait_calls("editMessageText", 1, chat_id=STAFF))[-1]
+            await post(await fake_telegram.press(STAFF, count.buttons()[0]["callback_data"]))
+            [notice] = await fake_telegram.wait_calls("sendMessage", 1, chat_id=patient)
+            assert notice.text == NOTICE
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 20)

@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import os
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 # pg_try_advisory_lock takes one bigint: this one is "clinic-bot" in ASCII, kept short.
 ADVISORY_KEY = 0x636C696E6963
+WAKE_CHANNEL = "clinic_bot_wake"  # NOTIFY here: the leader looks for due messages at once
 CHECK_TIMEOUT = 2.0  # seconds the lock's connection may take to answer before it counts as lost
 
 
@@ -71,6 +73,16 @@ class AdvisoryLock:
             return False
         self._connection = connection
         return True
+
+    async def listen(self, channel: str, callback: Callable[[], None]) -> None:
+        """Call `callback` whenever another instance NOTIFYs `channel` (the lock's connection
+        stays open as long as this instance leads, so it listens too)."""
+        if self._connection is None:
+            return
+        raw = await self._connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        await driver.add_listener(channel, lambda *_args: callback())
 
     async def still_held(self) -> bool:
         """A round trip on the lock's own connection: if it fails, the lock is gone."""
@@ -147,6 +159,13 @@ class NoLock:
 
     async def release(self) -> None:
         """Nothing to release."""
+
+
+async def wake_the_leader(engine: AsyncEngine) -> None:
+    """Ask whichever instance leads to dispatch now (PostgreSQL NOTIFY)."""
+    async with engine.connect() as connection:
+        await connection.execute(text("select pg_notify(:channel, '')"), {"channel": WAKE_CHANNEL})
+        await connection.commit()
 
 
 def leadership_for(engine: AsyncEngine) -> Leadership:
