@@ -369,6 +369,7 @@ class Dispatcher:
                 # One bad row (a zone tzdata lost, a broken record) never holds up the others.
                 log.exception("delivery %s could not be composed; marked failed", due.delivery_id)
                 report.failed += 1
+                self._metrics.deliveries.labels(due.kind, "failed").inc()
                 writer.add(_Result({"id": due.delivery_id, "status": "failed", "error": "bad row"}))
                 continue
             if skip_reason == POSTPONE:
@@ -379,6 +380,7 @@ class Dispatcher:
                 status = "blocked" if skip_reason == "blocked" else "skipped"
                 report.blocked += status == "blocked"
                 report.skipped += status == "skipped"
+                self._metrics.deliveries.labels(due.kind, status).inc()
                 writer.add(_Result({"id": due.delivery_id, "status": status, "error": skip_reason}))
                 continue
             assert message is not None
@@ -458,6 +460,7 @@ class Dispatcher:
                 return
             if due.kind == BROADCAST and not await self._still_sending(due.ref_id):
                 report.skipped += 1
+                self._metrics.deliveries.labels(due.kind, "skipped").inc()
                 values = {"id": due.delivery_id, "status": "skipped", "error": "stopped by staff"}
                 writer.add(_Result(values))
                 return

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.app import reminder_rules
+from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
 from bot.services.patients import PatientService
@@ -44,6 +45,7 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
     reminders = Reminders(sessions, reminder_rules(settings), patients)
     broadcasts = Broadcasts(sessions)
     sender = RecordingSender()
+    metrics = Metrics.create()
     dispatcher = Dispatcher(
         sessions=sessions,
         sender=sender,
@@ -54,6 +56,7 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
         limiter=RateLimiter(1e6, per_chat=0),
         broadcasts=broadcasts,
         rate=25,
+        metrics=metrics,
     )
     try:
         alice = await patients.consent(telegram_id=11, language="en", now=NOW)
@@ -78,6 +81,14 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
 
         counts = await broadcasts.counts(draft)
         assert (counts.total, counts.sent, counts.remaining) == (2, 2, 0)
+        sent = {
+            kind: metrics.registry.get_sample_value(
+                "clinic_bot_deliveries_total", {"kind": kind, "outcome": "sent"}
+            )
+            for kind in ("broadcast", "daily", "reminder")
+        }
+        assert sent == {"broadcast": 2, "daily": 1, "reminder": 1}
+        assert metrics.registry.get_sample_value("clinic_bot_deliveries_due") == 0
         stats = await broadcasts.stats(clock.current)
         assert (stats.patients, stats.daily, stats.sessions_7d) == (2, 1, 1)
 
