@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,15 +113,12 @@ class ScriptedSender:
         return SendResult(Outcome.SENT)
 
 
-_TEMPLATE = Path(tempfile.mkdtemp(prefix="clinic-template-")) / "bot.sqlite3"
-
-
-def _fresh_database(folder: Path) -> str:
-    if not _TEMPLATE.exists():
-        upgrade(f"sqlite+aiosqlite:///{_TEMPLATE}")
-    path = folder / "bot.sqlite3"
-    shutil.copy(_TEMPLATE, path)
-    return f"sqlite+aiosqlite:///{path}"
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file each example copies (migrating per example would be slow)."""
+    path = tmp_path_factory.mktemp("template") / "bot.sqlite3"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
 
 
 async def _run(url: str, steps: list[tuple[int, list[SendResult]]]) -> None:
@@ -173,8 +171,9 @@ async def _run(url: str, steps: list[tuple[int, list[SendResult]]]) -> None:
 @given(steps=STEPS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_dispatcher_ends_every_delivery_in_a_final_state_and_never_repeats_one(
-    steps: list[tuple[int, list[SendResult]]],
+    template_database: Path, steps: list[tuple[int, list[SendResult]]]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        url = _fresh_database(Path(folder))
-        asyncio.run(_run(url, steps))
+        path = Path(folder) / "bot.sqlite3"
+        shutil.copy(template_database, path)
+        asyncio.run(_run(f"sqlite+aiosqlite:///{path}", steps))
