@@ -101,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The command tree."""
     parser = argparse.ArgumentParser(prog="clinic-bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    commands.add_parser(
+        "run", help="run the bot (long polling, or webhook mode when WEBHOOK_URL is set)"
+    ).set_defaults(func=cmd_run)
     ask = commands.add_parser("ask", help="answer a question offline, as the bot would")
     ask.add_argument("text", nargs="?", help="the question; omit to read one per line from stdin")
     ask.add_argument("--lang", choices=["en", "ja"], help="reply language (default: detect)")
