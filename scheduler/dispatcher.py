@@ -478,6 +478,7 @@ class Dispatcher:
         """Whether the broadcast has not been stopped, as of at most STOP_CHECK_EVERY ago."""
         checked_at, sending = self._broadcast_checked.get(broadcast_id, (float("-inf"), True))
         if time.monotonic() - checked_at >= STOP_CHECK_EVERY:
+            # Noted first, so the other senders in flight do not all ask the database at once.
             self._broadcast_checked[broadcast_id] = (time.monotonic(), sending)
             view = await self._broadcasts.get(broadcast_id)
             sending = view is not None and view.status == "sending"
