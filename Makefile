@@ -47,3 +47,4 @@ bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/bot_throughput.py
 	$(BIN)/python benchmarks/dispatcher_throughput.py
 	$(BIN)/python benchmarks/broadcast_throughput.py
+	$(BIN)/python benchmarks/webhook_throughput.py

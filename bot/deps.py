@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.clock import Clock
 from bot.i18n import Texts, detect_language, language_from_telegram
+from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
 from bot.services.patients import PatientService, PatientView
@@ -30,6 +31,7 @@ class Deps:
     broadcasts: Broadcasts
     clock: Clock
     wake_dispatcher: Callable[[], None]
+    metrics: Metrics
 
     def is_staff(self, user_id: int | None) -> bool:
         """Whether this Telegram user may use staff commands (checked at every use)."""

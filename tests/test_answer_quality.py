@@ -172,3 +172,39 @@ def test_japanese_booking_without_a_link_reads_naturally(answerer: Answerer) -> 
     reply = answerer.answer("予約したいです", "ja")
     assert reply.topic_id == "clinic.booking"
     assert "こちらから：こちらには掲載していません" not in reply.plain
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no fever but i cant pee since yesterday and back is agony",  # "no" stops at "but"
+        "i can't pee and my back is killing me, thanks in advance",
+        "My 7yo has a temperature and says her hip hurts",
+        "my back hurts and I don't have any feeling down below",
+        "is this serious? my legs are both going numb and my back hurts",
+        "What does it mean if I can't control my bladder and my back hurts?",
+        "私の場合は、おしっこが出なくて腰が痛い",
+        "おしもがしびれる",
+    ],
+)
+def test_urgent_messages_found_by_the_independent_review(answerer: Answerer, message: str) -> None:
+    assert answerer.answer(message).urgent
+
+
+@pytest.mark.parametrize("message", ["😭😭😭", "   ", "?!", "\u200b\u200b"])
+def test_a_message_without_words_gets_the_fallback(answerer: Answerer, message: str) -> None:
+    reply = answerer.answer(message)
+    assert reply.topic_id is None and not reply.urgent
+
+
+def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
+    from bot.services.semantic import VectorStore, default_encoder
+
+    store = VectorStore(default_encoder(), tmp_path)
+    store.shipped = tmp_path / "none.npz"
+    (tmp_path / f"vectors-{default_encoder().name}.npz").write_bytes(b"PK\x03\x04broken")
+    assert store.vectors(["where is the clinic"]).shape == (1, 512)
+    assert VectorStore(default_encoder(), tmp_path).vectors(["where is the clinic"]).shape == (
+        1,
+        512,
+    )

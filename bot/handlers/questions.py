@@ -56,7 +56,9 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message is not None and message.text is not None
     async with typing_if_slow(message.chat):
         language = await language_of(update, context, message.text)
-        reply = d.answerer.answer(message.text, language)
+        reply = await d.answerer.answer_off_loop(message.text, language)
+    outcome = "urgent" if reply.urgent else "topic" if reply.topic_id else "fallback"
+    d.metrics.answers.labels(outcome).inc()
     await _send_reply(message, reply)
 
 

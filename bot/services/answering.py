@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,11 @@ from bot.services.triage import RedFlagChecker, Tier
 from bot.settings import Settings
 
 RED_FLAGS_TOPIC = "care.red-flags"
+UNCLEAR_REASON = "reason-unclear"  # the semantic net knows that it is urgent, not why
+# Embedding cost grows with length; a long ramble is read from its start and its end, where
+# patients put what they ask. The rules still read all of it.
+EMBED_HEAD, EMBED_TAIL = 600, 400
+_HAS_WORDS = re.compile(r"[^\W\d_]")
 EXAMPLES_NAME = "_examples.tsv"  # per language: patients' wording for the semantic index
 # How each language is matched; Japanese uses dictionary words (measured against character
 # bigrams in benchmarks/answer_latency.py). A new language without an entry uses the defaults.
@@ -127,6 +135,9 @@ class Answerer:
         self.content = content
         self.texts = texts
         self.facts = facts
+        # One thread: MeCab's tagger is not safe to share, and one answer at a time keeps the
+        # encoder's cost off the event loop without competing with it for both cores.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
         self.checker = RedFlagChecker()
         self.store = store or default_store()
         fusion = FusionParameters.load(TUNED_FILE)
@@ -135,6 +146,7 @@ class Answerer:
             LabelledMessage(urgent=True, tier=rule.tier, text=texts(language).text(rule.reason))
             for rule in self.checker.rules
             for language in texts.languages
+            if rule.reason != UNCLEAR_REASON
         ]
         self.safety_net = SemanticSafetyNet(
             [*read_labelled_messages(EXAMPLES_FILE), *reasons],
@@ -178,6 +190,8 @@ class Answerer:
 
     def embed(self, message: str) -> Vectors:
         """The message's sentence embedding, computed once and shared by both nets and matching."""
+        if len(message) > EMBED_HEAD + EMBED_TAIL:
+            message = f"{message[:EMBED_HEAD]} … {message[-EMBED_TAIL:]}"
         return np.asarray(self.store.encoder.encode([message])[0], dtype=np.float32)
 
     def answer(self, message: str, language: str | None = None) -> Reply:
@@ -188,13 +202,15 @@ class Answerer:
             return self.urgent_reply(triage.rule.tier, triage.rule.reason, language)
         if triage.informational:
             return self.topic_reply(RED_FLAGS_TOPIC, language)
+        if not _HAS_WORDS.search(message):  # emoji, punctuation, spaces: nothing to match
+            return self.fallback_reply(language)
         vector = self.embed(message)
         # The net reads meaning, not negation or mood: a denied sign or a general question is
         # left to the rules, which read both.
         skip_net = triage.reassured or triage.general
         tier = None if skip_net else self.safety_net.check(vector)
         if tier is not None:
-            return self.urgent_reply(tier, "reason-unclear", language)
+            return self.urgent_reply(tier, UNCLEAR_REASON, language)
         match = self._matchers[self.content_language(language)].match(message, vector)
         if match.topic_id is None:
             return self.fallback_reply(language)
@@ -203,6 +219,11 @@ class Answerer:
     def known_texts(self) -> list[str]:
         """Every text whose vector the answerer holds (the package ships these vectors)."""
         return [*self.index.texts, *self.safety_net.texts]
+
+    async def answer_off_loop(self, message: str, language: str | None = None) -> Reply:
+        """`answer` on the answerer's own thread, so other chats are served meanwhile."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, self.answer, message, language)
 
     def matcher(self, language: str) -> HybridMatcher:
         """The topic matcher that serves `language` (tuning and benchmarks read its signals)."""
