@@ -21,7 +21,6 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.checks import check_everything
-from bot.healthcheck import webhook_settings
 from bot.http import AiohttpRequest
 from bot.locations import shipped_content_dir
 from bot.settings import Settings
@@ -309,8 +308,8 @@ async def diagnose(now: datetime | None = None) -> list[Finding]:
     findings.append(await check_database(settings.database_url))
     findings.append(check_content(settings))
     findings.append(check_booking_url(settings.booking_url))
-    webhook = webhook_settings(settings)
-    findings.extend(check_webhook(webhook.url, webhook.secret, webhook.listen))
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    findings.extend(check_webhook(settings.webhook_url, secret, settings.webhook_listen))
     return findings
 
 

@@ -238,3 +238,19 @@ async def test_a_sqlite_file_that_cannot_be_created_is_reported(
     database = by_check(await diagnose(NOW))["database"]
 
     assert not database.ok and "not-a-folder is not a writable folder" in database.detail
+
+
+async def test_webhook_settings_are_checked_when_webhook_mode_is_on(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    clean_env.setenv("WEBHOOK_SECRET", "s3cret")
+    clean_env.setenv("WEBHOOK_URL", "https://bot.example:8443/telegram")
+    good = by_check(await diagnose(NOW))["webhook"]
+    clean_env.setenv("WEBHOOK_URL", "https://bot.example:8080/telegram")
+    bad_port = by_check(await diagnose(NOW))["webhook"]
+    clean_env.delenv("WEBHOOK_SECRET")
+    no_secret = await diagnose(NOW)
+
+    assert good.ok and good.detail.startswith("webhook mode at https://bot.example:8443/telegram")
+    assert not bad_port.ok and "443, 80, 88 or 8443" in bad_port.fix
+    assert not no_secret[0].ok and "WEBHOOK_SECRET" in no_secret[0].detail
