@@ -20,15 +20,18 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.concurrency import PerChatOrderedProcessor
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import common, patient, questions, reminders, staff
+from bot.handlers import common, diary, patient, questions, reminders, staff
 from bot.http import AiohttpRequest
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
+from bot.services.charts import Renderer
+from bot.services.diary import Diary
 from bot.services.patients import PatientService
 from bot.services.prompts import Prompts
 from bot.services.reminders import ReminderRules, Reminders
 from bot.services.schedule import Window
+from bot.services.uploads import Uploads
 from bot.settings import Settings
 from bot.storage.db import create_engine, session_factory
 from bot.telegram_sender import TelegramSender
@@ -52,6 +55,8 @@ PATIENT_COMMANDS = (
     "timezone",
     "language",
     "notices",
+    "pain",
+    "diary",
     "privacy",
     "forget",
 )
@@ -93,6 +98,8 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("timezone", reminders.cmd_timezone, filters=private))
     app.add_handler(CommandHandler("language", patient.cmd_language, filters=private))
     app.add_handler(CommandHandler("notices", staff.cmd_notices, filters=private))
+    app.add_handler(CommandHandler("pain", diary.cmd_pain, filters=private))
+    app.add_handler(CommandHandler("diary", diary.cmd_diary, filters=private))
     app.add_handler(CommandHandler("broadcast", staff.cmd_broadcast, filters=private))
     app.add_handler(CommandHandler("broadcasts", staff.cmd_broadcasts, filters=private))
     app.add_handler(CommandHandler("stats", staff.cmd_stats, filters=private))
@@ -124,6 +131,9 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CallbackQueryHandler(reminders.on_posture_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(reminders.on_timezone_button, pattern=r"^z:"))
     app.add_handler(CallbackQueryHandler(staff.on_broadcast_button, pattern=r"^b:"))
+    app.add_handler(CallbackQueryHandler(diary.on_score, pattern=r"^k:"))
+    app.add_handler(CallbackQueryHandler(diary.on_tag, pattern=r"^g:"))
+    app.add_handler(CallbackQueryHandler(diary.on_diary_button, pattern=r"^y:"))
     # Anything else pressed is a forged or outdated button.
     app.add_handler(CallbackQueryHandler(common.answer_stale))
     app.add_error_handler(common.on_error)
@@ -169,6 +179,9 @@ def build_application(
         broadcasts=broadcasts,
         clock=clock,
         wake_dispatcher=lambda: _wake(app),
+        diary=Diary(sessions),
+        uploads=Uploads(sessions),
+        renderer=Renderer(),
     )
     app.bot_data["engine"] = engine
     app.bot_data[DISPATCHER_KEY] = Dispatcher(

@@ -11,8 +11,11 @@ from bot.clock import Clock
 from bot.i18n import Texts, detect_language, language_from_telegram
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
+from bot.services.charts import Renderer
+from bot.services.diary import Diary
 from bot.services.patients import PatientService, PatientView
 from bot.services.reminders import Reminders
+from bot.services.uploads import Uploads
 from bot.settings import Settings
 
 DEPS_KEY = "deps"
@@ -30,6 +33,9 @@ class Deps:
     broadcasts: Broadcasts
     clock: Clock
     wake_dispatcher: Callable[[], None]
+    diary: Diary
+    uploads: Uploads
+    renderer: Renderer
 
     def is_staff(self, user_id: int | None) -> bool:
         """Whether this Telegram user may use staff commands (checked at every use)."""
