@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot import keyboards
 from bot.deps import deps
 from bot.handlers.common import answer_stale, callback_value, language_of
+from bot.handlers.pictures import send_acupoint_picture
 from bot.services.answering import Reply
 
 TYPING_AFTER = 0.5  # seconds
@@ -58,6 +59,9 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         language = await language_of(update, context, message.text)
         reply = d.answerer.answer(message.text, language)
     await _send_reply(message, reply)
+    await send_acupoint_picture(
+        context.bot, d, chat_id=message.chat_id, topic_id=reply.topic_id, language=reply.language
+    )
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -131,6 +135,13 @@ async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply.related, topic.section, section_title, d.texts(language)
         ),
         do_quote=False,
+    )
+    await send_acupoint_picture(
+        context.bot,
+        d,
+        chat_id=query.message.chat_id,
+        topic_id=reply.topic_id,
+        language=reply.language,
     )
 
 
