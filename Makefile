@@ -27,3 +27,4 @@ bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/bot_throughput.py
 	$(BIN)/python benchmarks/dispatcher_throughput.py
 	$(BIN)/python benchmarks/broadcast_throughput.py
+	$(BIN)/python benchmarks/chart_rendering.py

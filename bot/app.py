@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import signal
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -20,7 +22,7 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.concurrency import PerChatOrderedProcessor
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import common, diary, patient, questions, reminders, staff
+from bot.handlers import calendar, common, diary, patient, questions, reminders, staff
 from bot.http import AiohttpRequest
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.services.answering import Answerer
@@ -82,6 +84,16 @@ def reminder_rules(settings: Settings) -> ReminderRules:
     )
 
 
+def renderer(settings: Settings) -> Renderer:
+    """Where charts and pictures are drawn: worker processes keep the drawing's CPU time (and
+    the GIL) away from the event loop that serves other patients (benchmarks/chart_rendering.py)."""
+    if settings.render_processes == 0:
+        return Renderer(ThreadPoolExecutor(max_workers=1, thread_name_prefix="render"))
+    # "spawn": a fork of a process running an event loop and threads is not safe.
+    context = multiprocessing.get_context("spawn")
+    return Renderer(ProcessPoolExecutor(settings.render_processes, mp_context=context))
+
+
 def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Which handler serves what. Order matters: earlier groups run first."""
     private = filters.ChatType.PRIVATE
@@ -134,6 +146,7 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CallbackQueryHandler(diary.on_score, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(diary.on_tag, pattern=r"^g:"))
     app.add_handler(CallbackQueryHandler(diary.on_diary_button, pattern=r"^y:"))
+    app.add_handler(CallbackQueryHandler(calendar.on_calendar_button, pattern=r"^i:"))
     # Anything else pressed is a forged or outdated button.
     app.add_handler(CallbackQueryHandler(common.answer_stale))
     app.add_error_handler(common.on_error)
@@ -181,7 +194,7 @@ def build_application(
         wake_dispatcher=lambda: _wake(app),
         diary=Diary(sessions),
         uploads=Uploads(sessions),
-        renderer=Renderer(),
+        renderer=renderer(settings),
     )
     app.bot_data["engine"] = engine
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
@@ -250,6 +263,7 @@ async def serve(
             await app.updater.stop()
             await app.stop()
     finally:
+        app.bot_data[DEPS_KEY].renderer.shutdown()
         await engine.dispose()
 
 

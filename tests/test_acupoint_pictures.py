@@ -116,6 +116,8 @@ async def test_each_acupoint_answer_comes_with_its_picture_in_both_languages(
             assert label in picture.params["caption"]
             png = picture.upload("photo").data
             assert struct.unpack(">I", png[16:20])[0] >= 800
+    await fake.send_text(PATIENT, "/help")  # handled after the last picture's file id is stored
+    await fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
     rows = await stored(running_bot.settings.database_url, UploadedFile)
     assert len(rows) == 12 and all(r.file_id in fake.file_ids for r in rows)
 

@@ -200,3 +200,29 @@ async def test_japanese_patient_gets_the_diary_in_japanese(running_bot: RunningB
     document = await _command(bot, "/diary 書き出し", method="sendDocument", language_code="ja")
     rows = list(csv.reader(io.StringIO(document.upload("document").data.decode("utf-8-sig"))))
     assert rows == [["日付", "痛み（0〜10）", "メモ"], ["2026-11-26", "2", ""]]
+
+
+async def test_the_daily_stretch_can_carry_the_pain_question(running_bot: RunningBot) -> None:
+    bot = running_bot
+    await _start_diary(bot)
+    needs = await _command(bot, "/daily diary on")
+    assert "/daily" in needs.text and "first" in needs.text
+    await _command(bot, "/daily 08:00")
+    on = await _command(bot, "/daily diary on")
+    assert "pain score" in on.text
+    bot.clock.current = bot.clock.current.replace(hour=23)  # 08:00 in Tokyo
+    assert (await bot.tick()).sent == 1
+    prompt = bot.fake.calls_to("sendMessage", PATIENT)[-1]
+    assert "Today's stretch" in prompt.text and "how is your pain" in prompt.text
+    scores = [b["callback_data"] for b in prompt.buttons() if b["callback_data"][:2] == "k:"]
+    assert scores == [f"k:d{n}" for n in range(11)]
+    saved = await _press(bot, "k:d3", "sendMessage")
+    assert "3/10" in saved.text, "a new message: the stretch stays as it was"
+    [row] = await stored(bot.settings.database_url, PainScore)
+    assert (row.day, row.score) == ("2026-11-27", 3)
+
+    await _command(bot, "/daily diary off")
+    bot.clock.advance(timedelta(days=1))
+    assert (await bot.tick()).sent == 1
+    plain = bot.fake.calls_to("sendMessage", PATIENT)[-1]
+    assert not any(b["callback_data"].startswith("k:") for b in plain.buttons())

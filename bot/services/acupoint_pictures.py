@@ -199,10 +199,11 @@ def _draw_hip(axes: Axes, labels: PictureLabels, point: str) -> None:
         tick = _lerp(GREATER_TROCHANTER, SACRAL_HIATUS, third)
         axes.plot([tick[0]], [tick[1]], "|", color=LINE_COLOUR, markersize=14, mew=2)
     _note(axes, (SACRAL_HIATUS[0] - 0.8, SACRAL_HIATUS[1] - 1.4), marks["hiatus"], lang)
-    _note(axes, (GREATER_TROCHANTER[0] - 2.6, GREATER_TROCHANTER[1] - 2.2), marks["trochanter"],
-          lang)  # fmt: skip
+    trochanter_x, trochanter_y = GREATER_TROCHANTER
+    _note(axes, (trochanter_x, trochanter_y - 2.6), marks["trochanter"], lang, ha="center")
     _note(axes, (-0.8, 7.2), marks["midline"], lang)
-    _note(axes, (3.2, -4.8), marks["third"], lang)
+    label_x, label_y = _lerp(GREATER_TROCHANTER, SACRAL_HIATUS, 1 / 6)
+    _note(axes, (label_x, label_y - 1.0), marks["third"], lang, size=10, ha="center")
     (at,) = locate(point)
     _mark(axes, at, labels.point, lang, (-0.5, 3.6))
     axes.set_xlim(-2, 11)

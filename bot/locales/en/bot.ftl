@@ -327,3 +327,13 @@ landmark-metacarpal = 2nd metacarpal (index finger bone)
 landmark-thumb = thumb
 landmark-wrist = wrist
 acupoint-picture-caption = 📍 Where { $point } is
+
+## Calendar files (.ics)
+calendar-button = 📅 Add to calendar
+calendar-update-button = 📅 Update my calendar
+calendar-summary = Acupuncture session at { $clinic }
+calendar-description = Your session at { $clinic }. To book, move or cancel: { $booking }
+calendar-description-no-link = Your session at { $clinic }. To move or cancel it, contact { $email }.
+calendar-alarm = Your session at { $clinic }
+calendar-caption = 📅 Open this file to add the session to your calendar.
+calendar-caption-cancelled = 📅 Open this file to take the cancelled session out of your calendar.

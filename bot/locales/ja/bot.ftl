@@ -311,3 +311,13 @@ landmark-metacarpal = 第2中手骨（人差し指の骨）
 landmark-thumb = 親指
 landmark-wrist = 手首
 acupoint-picture-caption = 📍 { $point } の位置
+
+## カレンダー用ファイル（.ics）
+calendar-button = 📅 カレンダーに追加
+calendar-update-button = 📅 カレンダーを更新
+calendar-summary = { $clinic } 鍼灸施術
+calendar-description = { $clinic } での施術です。予約・変更・キャンセル：{ $booking }
+calendar-description-no-link = { $clinic } での施術です。変更・キャンセルは { $email } までご連絡ください。
+calendar-alarm = { $clinic } の施術
+calendar-caption = 📅 このファイルを開くと、カレンダーに施術の予定を追加できます。
+calendar-caption-cancelled = 📅 このファイルを開くと、キャンセルした予定をカレンダーから削除できます。
