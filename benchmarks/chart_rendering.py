@@ -11,6 +11,7 @@ Run: .venv/bin/python benchmarks/chart_rendering.py [charts]
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import resource
 import statistics
@@ -48,6 +49,22 @@ def _history(days: int, today: date) -> History:
     )
     sessions = tuple(first + timedelta(days=i) for i in range(3, days, 7))
     return History(first_day=first, last_day=today, scores=scores, sessions=sessions)
+
+
+def _worker_peak_mb() -> float | None:
+    """Peak resident memory of this process's drawing workers (spawned children), from /proc."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+            cmdline = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields["PPid"]) == os.getpid() and b"multiprocessing" in cmdline:
+            peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
+    return max(peaks) if peaks else None
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -170,6 +187,7 @@ async def part_two(charts: int, processes: int | None) -> None:
             while not delivered.done():
                 latencies.append(await probe())
             all_done = time.perf_counter() - started
+            worker = _worker_peak_mb()
         stop.set()
         await asyncio.wait_for(task, 30)
         label = {None: "no charts (baseline)", 0: "charts in a thread", 1: "charts in 1 process"}
@@ -179,6 +197,7 @@ async def part_two(charts: int, processes: int | None) -> None:
             f"p99 {_percentile(latencies, 0.99):6.1f} ms, max {max(latencies):6.1f} ms "
             f"({len(latencies)} questions)"
             + (f"; {charts} charts delivered in {all_done:.1f} s" if processes is not None else "")
+            + (f"; drawing worker peak RSS {worker:.0f} MB" if worker else "")
         )
     finally:
         server.terminate()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -176,6 +178,15 @@ def _days_keyboard(days: int, texts: Catalogue) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"y:c{other}")]])
 
 
+def _in_background(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, work: Coroutine[Any, Any, None]
+) -> None:
+    """Draw and send outside the update: a handler waiting for a drawing would hold one of the
+    few concurrent update slots, and other patients' messages would queue behind the charts
+    (benchmarks/chart_rendering.py). Errors still reach the error handler with the update."""
+    context.application.create_task(work, update=update)
+
+
 async def _send_chart(
     context: ContextTypes.DEFAULT_TYPE,
     d: Deps,
@@ -205,7 +216,7 @@ async def cmd_diary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     action = (context.args or [""])[0].lower()
     if action == "":
-        await _send_chart(context, d, patient, texts, CHART_DAYS[0])
+        _in_background(update, context, _send_chart(context, d, patient, texts, CHART_DAYS[0]))
     elif action in ("export", "csv", "書き出し"):
         await _export(context, d, patient, texts)
     elif action in ("share", "共有"):
@@ -308,9 +319,10 @@ async def on_diary_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if value == "keep":
         await query.edit_message_text(texts.text("diary-share-cancelled"))
     elif value == "share":
-        await _share(update, context, checked_d, patient, texts)
+        _in_background(update, context, _share(update, context, checked_d, patient, texts))
     else:
-        await _send_chart(context, checked_d, patient, texts, int(value[1:]))
+        chart = _send_chart(context, checked_d, patient, texts, int(value[1:]))
+        _in_background(update, context, chart)
 
 
 async def _on_consent(
