@@ -62,7 +62,7 @@ def _worker_peak_mb() -> float | None:
             cmdline = (status.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields["PPid"]) == os.getpid() and b"multiprocessing" in cmdline:
+        if int(fields["PPid"]) == os.getpid() and b"spawn_main" in cmdline:
             peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
     return max(peaks) if peaks else None
 
