@@ -134,6 +134,8 @@ async def test_diary_sends_a_chart_photo_readable_on_a_phone(running_bot: Runnin
     longer = await _press(bot, "y:c90", "sendPhoto")
     assert "last 90 days" in longer.params["caption"]
     assert png_size(longer.upload("photo").data)[0] >= 800
+    typed = await _command(bot, "/diary 90", method="sendPhoto")
+    assert "last 90 days" in typed.params["caption"]
 
 
 async def test_export_sends_the_scores_as_a_csv_document(running_bot: RunningBot) -> None:
@@ -226,3 +228,25 @@ async def test_the_daily_stretch_can_carry_the_pain_question(running_bot: Runnin
     assert (await bot.tick()).sent == 1
     plain = bot.fake.calls_to("sendMessage", PATIENT)[-1]
     assert not any(b["callback_data"].startswith("k:") for b in plain.buttons())
+
+
+async def test_stopping_the_diary_deletes_the_scores_after_a_confirm(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    await _start_diary(bot)
+    await _press(bot, "k:6", "editMessageText")
+    ask = await _command(bot, "/diary stop")
+    assert "delete all 1 scores" in ask.text
+    kept = await _press(bot, "y:retain", "editMessageText")
+    assert "Nothing was deleted" in kept.text
+    assert len(await stored(bot.settings.database_url, PainScore)) == 1
+
+    await _command(bot, "/diary stop")
+    done = await _press(bot, "y:erase", "editMessageText")
+    assert "deleted" in done.text
+    assert await stored(bot.settings.database_url, PainScore) == []
+    [patient] = await stored(bot.settings.database_url, Patient)
+    assert patient.diary_consented_at is None, "the storage consent stays; the diary's is gone"
+    again = await _command(bot, "/pain")
+    assert [b["callback_data"] for b in again.buttons()] == ["y:yes", "y:no"]

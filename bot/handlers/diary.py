@@ -215,8 +215,9 @@ async def cmd_diary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if patient is None:
         return
     action = (context.args or [""])[0].lower()
-    if action == "":
-        _in_background(update, context, _send_chart(context, d, patient, texts, CHART_DAYS[0]))
+    if action in ("", *(str(days) for days in CHART_DAYS)):
+        days = int(action or CHART_DAYS[0])
+        _in_background(update, context, _send_chart(context, d, patient, texts, days))
     elif action in ("export", "csv", "書き出し"):
         await _export(context, d, patient, texts)
     elif action in ("share", "共有"):
@@ -228,6 +229,17 @@ async def cmd_diary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         await context.bot.send_message(
             patient.telegram_id, texts.text("diary-share-ask"), reply_markup=markup
+        )
+    elif action in ("stop", "delete", "削除", "停止"):
+        entries = (await d.diary.summary(patient)).entries
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(texts.text("diary-stop-confirm"), callback_data="y:erase")],
+                [InlineKeyboardButton(texts.text("diary-stop-cancel"), callback_data="y:retain")],
+            ]
+        )
+        await context.bot.send_message(
+            patient.telegram_id, texts.text("diary-stop-ask", entries=entries), reply_markup=markup
         )
     else:
         await context.bot.send_message(patient.telegram_id, texts.text("diary-usage"))
@@ -304,7 +316,7 @@ async def on_diary_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     value = callback_value(update) or ""
     d, user, query = deps(context), update.effective_user, update.callback_query
     assert user is not None and query is not None
-    if value not in ("yes", "no", "share", "keep") and value not in {
+    if value not in ("yes", "no", "share", "keep", "erase", "retain") and value not in {
         f"c{days}" for days in CHART_DAYS
     }:
         await answer_stale(update, context)
@@ -318,6 +330,11 @@ async def on_diary_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     if value == "keep":
         await query.edit_message_text(texts.text("diary-share-cancelled"))
+    elif value == "retain":
+        await query.edit_message_text(texts.text("diary-stop-kept"))
+    elif value == "erase":
+        await checked_d.diary.stop(patient)
+        await query.edit_message_text(texts.text("diary-stopped"))
     elif value == "share":
         _in_background(update, context, _share(update, context, checked_d, patient, texts))
     else:

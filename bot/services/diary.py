@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.patients import PatientView
-from bot.storage.models import Appointment, PainScore, Patient
+from bot.storage.models import Appointment, PainScore, Patient, Subscription
 
 SCORES = range(11)  # 0 = no pain, 10 = the worst imaginable
 # What may have made today better or worse: one tap each, ids stored, words in the locales.
@@ -176,6 +176,22 @@ class Diary:
             entries=int(count),
             first_day=date.fromisoformat(first) if first else None,
         )
+
+    async def stop(self, patient: PatientView) -> int:
+        """Withdraw the diary's consent: delete every score, stop the daily pain question."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(PainScore).where(PainScore.patient_id == patient.id)
+            )
+            await session.execute(
+                update(Patient).where(Patient.id == patient.id).values(diary_consented_at=None)
+            )
+            await session.execute(
+                update(Subscription)
+                .where(Subscription.patient_id == patient.id)
+                .values(with_diary=False)
+            )
+            return int(result.rowcount)
 
     async def keepers(self) -> int:
         """How many patients keep a diary (agreed to it); a count, never anyone's scores."""

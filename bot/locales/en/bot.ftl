@@ -246,7 +246,7 @@ cmd-pain = Record today's pain (0-10)
 cmd-diary = My pain chart, export, share
 help-diary =
     /pain – record today's pain, 0 to 10
-    /diary – your pain chart; /diary export for a CSV file; /diary share to send it to the clinic
+    /diary – your pain chart; /diary export for a CSV file; /diary share to send it to the clinic; /diary stop to delete it
 diary-needs-consent = The pain diary needs a few details stored first. Send /start and tap “I agree”.
 diary-consent-ask =
     <b>Pain diary</b>
@@ -283,7 +283,7 @@ diary-export-caption = Your pain diary as a CSV file (opens in any spreadsheet a
 diary-csv-day = date
 diary-csv-score = pain (0-10)
 diary-csv-tags = notes
-diary-usage = Send /diary for your chart, /diary export for a CSV file, or /diary share to send your chart to the clinic.
+diary-usage = Send /diary for your chart, /diary export for a CSV file, /diary share to send your chart to the clinic, or /diary stop to delete your diary.
 diary-share-ask = Send your pain chart for the last 30 days to the clinic's staff? They will see your scores, your session days and your Telegram name.
 diary-share-confirm = 📤 Send to the clinic
 diary-share-cancel = Don't send
@@ -337,3 +337,10 @@ calendar-description-no-link = Your session at { $clinic }. To move or cancel it
 calendar-alarm = Your session at { $clinic }
 calendar-caption = 📅 Open this file to add the session to your calendar.
 calendar-caption-cancelled = 📅 Open this file to take the cancelled session out of your calendar.
+
+## Pain diary: stopping it
+diary-stop-ask = Stop your pain diary and delete all { $entries } scores? Everything else stays as it is. This cannot be undone.
+diary-stop-confirm = 🗑 Delete my diary
+diary-stop-cancel = Keep it
+diary-stopped = Done: your pain diary and its scores are deleted, and the daily stretch no longer asks about pain. /pain starts a new diary (after asking you again).
+diary-stop-kept = Nothing was deleted.

@@ -234,7 +234,7 @@ cmd-pain = 今日の痛みを記録（0〜10）
 cmd-diary = 痛みのグラフ・書き出し・共有
 help-diary =
     /pain – 今日の痛みを0〜10で記録
-    /diary – 痛みのグラフ。「/diary 書き出し」でCSVファイル、「/diary 共有」で当院に送信
+    /diary – 痛みのグラフ。「/diary 書き出し」でCSVファイル、「/diary 共有」で当院に送信、「/diary 削除」で日記を削除
 diary-needs-consent = 痛み日記には、いくつかの情報の保存が必要です。/start を送り「同意する」を押してください。
 diary-consent-ask =
     <b>痛み日記</b>
@@ -267,7 +267,7 @@ diary-export-caption = 痛み日記のCSVファイルです（表計算アプリ
 diary-csv-day = 日付
 diary-csv-score = 痛み（0〜10）
 diary-csv-tags = メモ
-diary-usage = /diary でグラフ、「/diary 書き出し」でCSVファイル、「/diary 共有」でグラフを当院に送信します。
+diary-usage = /diary でグラフ、「/diary 書き出し」でCSVファイル、「/diary 共有」でグラフを当院に送信、「/diary 削除」で日記を削除します。
 diary-share-ask = 過去30日間の痛みのグラフを当院のスタッフに送りますか？ 点数、施術日、Telegram の名前がスタッフに表示されます。
 diary-share-confirm = 📤 当院に送る
 diary-share-cancel = 送らない
@@ -321,3 +321,10 @@ calendar-description-no-link = { $clinic } での施術です。変更・キャ�
 calendar-alarm = { $clinic } の施術
 calendar-caption = 📅 このファイルを開くと、カレンダーに施術の予定を追加できます。
 calendar-caption-cancelled = 📅 このファイルを開くと、キャンセルした予定をカレンダーから削除できます。
+
+## 痛み日記をやめる
+diary-stop-ask = 痛み日記をやめて、記録 { $entries } 件をすべて削除しますか？ その他の設定はそのままです。元に戻すことはできません。
+diary-stop-confirm = 🗑 日記を削除する
+diary-stop-cancel = 残す
+diary-stopped = 痛み日記と記録をすべて削除しました。毎日のストレッチで痛みをお聞きすることもありません。/pain で（改めて同意をいただいたうえで）新しく始められます。
+diary-stop-kept = 何も削除していません。
