@@ -22,9 +22,9 @@ log = logging.getLogger(__name__)
 SHARED_DAYS = CHART_DAYS[0]
 
 
-def score_keyboard(prefix: str = "") -> InlineKeyboardMarkup:
-    """0 to 10, the digit on each button; `prefix` marks presses from the daily prompt."""
-    buttons = [InlineKeyboardButton(str(s), callback_data=f"k:{prefix}{s}") for s in SCORES]
+def score_keyboard() -> InlineKeyboardMarkup:
+    """0 to 10, the digit on each button (the daily prompt's own carry `k:d…`, see Prompts)."""
+    buttons = [InlineKeyboardButton(str(s), callback_data=f"k:{s}") for s in SCORES]
     return InlineKeyboardMarkup([buttons[:6], buttons[6:]])
 
 
@@ -47,7 +47,10 @@ def _tags_keyboard(entry: DayScore, texts: Catalogue) -> InlineKeyboardMarkup:
         ]
         for tag in TAGS
     ]
-    rows.append([InlineKeyboardButton(texts.text("diary-button-chart"), callback_data="y:c30")])
+    chart = InlineKeyboardButton(
+        texts.text("diary-button-chart"), callback_data=f"y:c{CHART_DAYS[0]}"
+    )
+    rows.append([chart])
     return InlineKeyboardMarkup(rows)
 
 
