@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import struct
 from datetime import timedelta
+from typing import Any
 
+import pytest
+
+from bot.deps import DEPS_KEY
 from bot.storage.models import PainScore, Patient
 from tests.conftest import RunningBot, consent, stored
 from tests.fake_telegram import Call
@@ -250,3 +255,27 @@ async def test_stopping_the_diary_deletes_the_scores_after_a_confirm(
     assert patient.diary_consented_at is None, "the storage consent stays; the diary's is gone"
     again = await _command(bot, "/pain")
     assert [b["callback_data"] for b in again.buttons()] == ["y:yes", "y:no"]
+
+
+async def test_a_second_tap_while_the_chart_is_drawn_queues_no_more_work(
+    running_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = running_bot
+    await _start_diary(bot)
+    await _press(bot, "k:5", "editMessageText")
+    renderer = bot.app.bot_data[DEPS_KEY].renderer
+    original, release, calls = renderer.run, asyncio.Event(), []
+
+    async def slow_run(draw: Any, data: Any) -> bytes:
+        calls.append(draw)
+        await release.wait()
+        return await original(draw, data)
+
+    monkeypatch.setattr(renderer, "run", slow_run)
+    await bot.fake.send_text(PATIENT, "/diary")
+    busy = await _command(bot, "/diary")
+    assert "being drawn" in busy.text
+    release.set()
+    await bot.fake.wait_calls("sendPhoto", 1, chat_id=PATIENT)
+    again = await _command(bot, "/diary 90", method="sendPhoto")
+    assert "90 days" in again.params["caption"] and len(calls) == 2

@@ -20,6 +20,7 @@ from bot.services.patients import PatientView
 
 log = logging.getLogger(__name__)
 SHARED_DAYS = CHART_DAYS[0]
+DRAWING = "diary-drawing"  # chat_data key: a chart for this chat is being drawn
 
 
 def score_keyboard() -> InlineKeyboardMarkup:
@@ -181,13 +182,31 @@ def _days_keyboard(days: int, texts: Catalogue) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=f"y:c{other}")]])
 
 
-def _in_background(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, work: Coroutine[Any, Any, None]
+async def _in_background(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    texts: Catalogue,
+    work: Coroutine[Any, Any, None],
 ) -> None:
     """Draw and send outside the update: a handler waiting for a drawing would hold one of the
     few concurrent update slots, and other patients' messages would queue behind the charts
-    (benchmarks/chart_rendering.py). Errors still reach the error handler with the update."""
-    context.application.create_task(work, update=update)
+    (benchmarks/chart_rendering.py). Errors still reach the error handler with the update.
+    One drawing per chat at a time, so repeated taps do not queue up work for everyone."""
+    chat_data, chat = context.chat_data, update.effective_chat
+    assert chat_data is not None and chat is not None
+    if chat_data.get(DRAWING):
+        work.close()
+        await context.bot.send_message(chat.id, texts.text("diary-drawing"))
+        return
+    chat_data[DRAWING] = True
+
+    async def draw() -> None:
+        try:
+            await work
+        finally:
+            chat_data.pop(DRAWING, None)
+
+    context.application.create_task(draw(), update=update)
 
 
 async def _send_chart(
@@ -220,7 +239,7 @@ async def cmd_diary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = (context.args or [""])[0].lower()
     if action in ("", *(str(days) for days in CHART_DAYS)):
         days = int(action or CHART_DAYS[0])
-        _in_background(update, context, _send_chart(context, d, patient, texts, days))
+        await _in_background(update, context, texts, _send_chart(context, d, patient, texts, days))
     elif action in ("export", "csv", "書き出し"):
         await _export(context, d, patient, texts)
     elif action in ("share", "共有"):
@@ -339,10 +358,11 @@ async def on_diary_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await checked_d.diary.stop(patient)
         await query.edit_message_text(texts.text("diary-stopped"))
     elif value == "share":
-        _in_background(update, context, _share(update, context, checked_d, patient, texts))
+        share = _share(update, context, checked_d, patient, texts)
+        await _in_background(update, context, texts, share)
     else:
         chart = _send_chart(context, checked_d, patient, texts, int(value[1:]))
-        _in_background(update, context, chart)
+        await _in_background(update, context, texts, chart)
 
 
 async def _on_consent(

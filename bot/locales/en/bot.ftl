@@ -344,3 +344,6 @@ diary-stop-confirm = 🗑 Delete my diary
 diary-stop-cancel = Keep it
 diary-stopped = Done: your pain diary and its scores are deleted, and the daily stretch no longer asks about pain. /pain starts a new diary (after asking you again).
 diary-stop-kept = Nothing was deleted.
+
+## Pain diary: a chart on its way
+diary-drawing = Your chart is being drawn; it will be here in a moment.

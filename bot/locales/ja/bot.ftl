@@ -328,3 +328,6 @@ diary-stop-confirm = 🗑 日記を削除する
 diary-stop-cancel = 残す
 diary-stopped = 痛み日記と記録をすべて削除しました。毎日のストレッチで痛みをお聞きすることもありません。/pain で（改めて同意をいただいたうえで）新しく始められます。
 diary-stop-kept = 何も削除していません。
+
+## 痛み日記：グラフ作成中
+diary-drawing = グラフを作成中です。まもなくお届けします。
