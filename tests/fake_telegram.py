@@ -275,19 +275,28 @@ class FakeTelegram:
         return self._ok(self._result(method, params))
 
     def _refuse_file(self, method: str, params: dict[str, Any]) -> web.Response | None:
-        """Telegram refuses a file id it never issued (a URL it would try to fetch)."""
+        """What Telegram refuses: a file id it never issued (a URL it would try to fetch), and
+        uploads over its limits (sendPhoto: 10 MB, width + height at most 10,000, sides at most
+        20:1; sendDocument: 50 MB)."""
         field = {"sendPhoto": "photo", "sendDocument": "document"}.get(method)
         value = params.get(field) if field else None
+        problem: tuple[int, str] | None = None
         if isinstance(value, str) and value not in self.file_ids and "://" not in value:
-            return web.json_response(
-                {
-                    "ok": False,
-                    "error_code": 400,
-                    "description": "Bad Request: wrong file identifier/HTTP URL specified",
-                },
-                status=400,
-            )
-        return None
+            problem = (400, "Bad Request: wrong file identifier/HTTP URL specified")
+        elif isinstance(value, Upload) and method == "sendDocument":
+            if len(value.data) > 50 * 1024 * 1024:
+                problem = (413, "Request Entity Too Large")
+        elif isinstance(value, Upload):
+            size = _png_size(value.data)
+            if len(value.data) > 10 * 1024 * 1024:
+                problem = (413, "Request Entity Too Large")
+            elif size and (sum(size) > 10_000 or max(size) > 20 * min(size)):
+                problem = (400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        if problem is None:
+            return None
+        status, description = problem
+        body = {"ok": False, "error_code": status, "description": description}
+        return web.json_response(body, status=status)
 
     def _file(self, value: Any, kind: str) -> dict[str, Any]:
         """The file object Telegram returns: a new id for an upload, the same id when reused."""
@@ -374,6 +383,13 @@ class FakeTelegram:
     @staticmethod
     def _ok(result: Any) -> web.Response:
         return web.json_response({"ok": True, "result": result})
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """A PNG's width and height from its header; None for other formats."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 async def _serve_forever(port: int) -> None:
