@@ -65,7 +65,9 @@ async def test_the_saved_session_offers_a_calendar_file_with_its_time_place_and_
     assert triggers == [-timedelta(hours=24), -timedelta(hours=2)]
 
     listing = await _command(bot, "/appointments")
-    assert _data(listing, "i:") == button["callback_data"]
+    [add] = [b for b in listing.buttons() if b["callback_data"].startswith("i:")]
+    assert add["text"] == "📅 Add Thu 3 Dec 15:30 to calendar"
+    assert add["callback_data"] == button["callback_data"]
 
 
 async def test_a_cancelled_session_file_cancels_the_same_event(running_bot: RunningBot) -> None:

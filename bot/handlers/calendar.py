@@ -15,10 +15,13 @@ from bot.services.calendar import SessionEvent, session_ics
 
 
 def calendar_button(
-    texts: Catalogue, appointment_id: int, *, cancelled: bool = False
+    texts: Catalogue, appointment_id: int, *, cancelled: bool = False, when: str | None = None
 ) -> InlineKeyboardButton:
-    """Sends the session's .ics file when pressed."""
-    label = texts.text("calendar-update-button" if cancelled else "calendar-button")
+    """Sends the session's .ics file when pressed (`when` names the session in a list)."""
+    if when is not None:
+        label = texts.text("calendar-button-when", when=when)
+    else:
+        label = texts.text("calendar-update-button" if cancelled else "calendar-button")
     return InlineKeyboardButton(label, callback_data=f"i:{appointment_id}")
 
 

@@ -209,10 +209,10 @@ async def cmd_appointments(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 InlineKeyboardButton(
                     texts.text("appointment-cancel-button", when=when),
                     callback_data=f"a:x{item.id}",
-                ),
-                calendar_button(texts, item.id),
+                )
             ]
         )
+        buttons.append([calendar_button(texts, item.id, when=when)])
     await _reply(update, "\n".join(lines), InlineKeyboardMarkup(buttons))
 
 

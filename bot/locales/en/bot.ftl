@@ -331,6 +331,7 @@ acupoint-picture-caption = 📍 Where { $point } is
 ## Calendar files (.ics)
 calendar-button = 📅 Add to calendar
 calendar-update-button = 📅 Update my calendar
+calendar-button-when = 📅 Add { $when } to calendar
 calendar-summary = Acupuncture session at { $clinic }
 calendar-description = Your session at { $clinic }. To book, move or cancel: { $booking }
 calendar-description-no-link = Your session at { $clinic }. To move or cancel it, contact { $email }.

@@ -315,6 +315,7 @@ acupoint-picture-caption = 📍 { $point } の位置
 ## カレンダー用ファイル（.ics）
 calendar-button = 📅 カレンダーに追加
 calendar-update-button = 📅 カレンダーを更新
+calendar-button-when = 📅 { $when } をカレンダーに追加
 calendar-summary = { $clinic } 鍼灸施術
 calendar-description = { $clinic } での施術です。予約・変更・キャンセル：{ $booking }
 calendar-description-no-link = { $clinic } での施術です。変更・キャンセルは { $email } までご連絡ください。
