@@ -1,10 +1,12 @@
-"""Answer latency and accuracy in-process, matcher variants compared, and `clinic-bot ask` start-up.
+"""Answer latency in-process (embedding included), start-up, resident memory, `ask` start-up.
 
 Run: .venv/bin/python benchmarks/answer_latency.py
+Questions are the blind sets' (patients' wording, long rambles included), in both languages.
 """
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
@@ -12,19 +14,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.services import matching
 from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
+from tests.datasets import questions, red_flag_messages
 
-DATA = REPO_ROOT / "tests" / "data"
-ROUNDS = 20
-
-
-def rows(name: str) -> list[list[str]]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+ROUNDS = 5
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -32,91 +28,51 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(name: str, answer: Callable[[str], str | None], questions: list[list[str]]) -> None:
-    on_topic = [(t, q) for t, q in questions if t != "-"]
-    off_topic = [q for t, q in questions if t == "-"]
-    correct = sum(answer(q) == t for t, q in on_topic)
-    wrongly_answered = sum(answer(q) is not None for q in off_topic)
+def rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports kB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(name: str, work: Callable[[str], object], texts: list[str]) -> None:
     timings = []
     for _ in range(ROUNDS):
-        for _, question in questions:
+        for text in texts:
             start = time.perf_counter()
-            answer(question)
+            work(text)
             timings.append((time.perf_counter() - start) * 1000)
     print(
-        f"{name:<34} top-1 {correct / len(on_topic):6.1%}  off-topic answered "
-        f"{wrongly_answered:2d}/{len(off_topic)}  median {statistics.median(timings):5.2f} ms  "
-        f"p99 {percentile(timings, 0.99):5.2f} ms"
+        f"{name:<40} median {statistics.median(timings):5.2f} ms  "
+        f"p99 {percentile(timings, 0.99):6.2f} ms  max {max(timings):6.2f} ms"
     )
 
 
 def main() -> None:
+    before = rss_mb()
+    start = time.perf_counter()
     facts = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
     answerer = Answerer.from_folder(REPO_ROOT / "content", facts)
-    questions = rows("questions_en.tsv")
-    print(f"{len(questions)} English questions, {ROUNDS} rounds each\n")
-
-    measure(
-        "full answer path (triage + match)", lambda q: answerer.answer(q, "en").topic_id, questions
-    )
-
-    matcher = answerer._matchers["en"]
-    measure("matcher: BM25 + fuzzy (chosen)", lambda q: matcher.match(q).topic_id, questions)
-
-    weight = matching._FUZZY_WEIGHT
-    matching._FUZZY_WEIGHT = 0.0
-    measure("matcher: BM25 fields only", lambda q: matcher.match(q).topic_id, questions)
-    matching._FUZZY_WEIGHT = weight
-
-    phrases = [
-        (t.id, f"{t.title} {q}")
-        for t in answerer.content.topics["en"].values()
-        for q in (*t.questions, *t.keywords)
-    ]
-    choices = [p for _, p in phrases]
-
-    def fuzzy_only(question: str) -> str | None:
-        best = process.extractOne(question, choices, scorer=fuzz.WRatio, score_cutoff=75)
-        return phrases[best[2]][0] if best else None
-
-    measure("rapidfuzz WRatio only (cutoff 75)", fuzzy_only, questions)
-
-    japanese = rows("questions_ja.tsv")
-    print(f"\n{len(japanese)} Japanese questions, {ROUNDS} rounds each\n")
-    measure("full answer path (ja)", lambda q: answerer.answer(q, "ja").topic_id, japanese)
-    topics = list(answerer.content.topics["ja"].values())
-    for name, tokenize in (
-        ("matcher: dictionary words (chosen)", matching.japanese_words),
-        ("matcher: character bigrams", matching.japanese_bigrams),
-    ):
-        for threshold, coverage in ((1.6, 0.6), (3.0, 0.5)):
-            ja_matcher = matching.TopicMatcher(
-                topics,
-                tokenize=tokenize,
-                threshold=threshold,
-                min_coverage=coverage,
-                phrase_bound=tokenize is matching.japanese_words,
-            )
-            measure(
-                f"{name} {threshold}/{coverage}",
-                lambda q, m=ja_matcher: m.match(q).topic_id,
-                japanese,
-            )
-
-    urgent = [m for kind, _, m in rows("red_flags.tsv") if kind == "urgent"]
-    timings = []
-    for _ in range(ROUNDS):
-        for message in urgent:
-            start = time.perf_counter()
-            answerer.checker.check(message)
-            timings.append((time.perf_counter() - start) * 1000)
     print(
-        f"{'red-flag check alone':<34} median {statistics.median(timings):5.2f} ms  "
-        f"p99 {percentile(timings, 0.99):5.2f} ms"
+        f"answerer built in {time.perf_counter() - start:.2f} s (encoder load included); "
+        f"peak RSS {before:.0f} MB before, {rss_mb():.0f} MB after"
     )
+    english = [q.text for q in questions("en", blind=True)]
+    japanese = [q.text for q in questions("ja", blind=True)]
+    messages = [m.text for lang in ("en", "ja") for m in red_flag_messages(lang, blind=True)]
+    print(
+        f"{len(english)} English, {len(japanese)} Japanese questions, {len(messages)} "
+        f"red-flag messages; {ROUNDS} rounds each\n"
+    )
+    measure("full answer path, English", lambda q: answerer.answer(q, "en"), english)
+    measure("full answer path, Japanese", lambda q: answerer.answer(q, "ja"), japanese)
+    measure("full answer path, red-flag messages", answerer.answer, messages)
+    measure("embedding alone", answerer.embed, english + japanese)
+    measure("red-flag rules alone", answerer.checker.check, messages)
+    lexical = answerer.matcher("en").lexical
+    measure("lexical matcher alone, English", lexical.match, english)
+    print(f"\npeak RSS after answering: {rss_mb():.0f} MB")
 
     starts = []
-    for _ in range(5):
+    for _ in range(3):
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "bot", "ask", "bl23?"],
@@ -126,7 +82,7 @@ def main() -> None:
         )
         starts.append(time.perf_counter() - start)
     print(
-        f"\n`clinic-bot ask` whole process (5 runs): median {statistics.median(starts):.2f} s, "
+        f"`clinic-bot ask` whole process (3 runs): median {statistics.median(starts):.2f} s, "
         f"min {min(starts):.2f} s"
     )
 

@@ -1,4 +1,4 @@
-"""The `clinic-bot` command line: run, ask, content check, db upgrade."""
+"""The `clinic-bot` command line: run, ask, content check and export, db upgrade, doctor."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -85,6 +87,23 @@ def cmd_content_check(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content_export(args: argparse.Namespace) -> int:
+    """Copy the shipped content into a folder a clinic can edit and point CONTENT_DIR at."""
+    from bot.locations import export_content
+
+    destination = Path(args.folder)
+    try:
+        copied = export_content(destination)
+    except FileExistsError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"Copied {copied} files to {destination}. Edit them, then set "
+        f"CONTENT_DIR={destination.resolve()} and run `clinic-bot content check`."
+    )
+    return 0
+
+
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     """Apply pending migrations to DATABASE_URL."""
     from bot.storage.db import upgrade
@@ -94,9 +113,23 @@ def cmd_db_upgrade(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(_args: argparse.Namespace) -> int:
+    """Check the set-up (settings, token, database, content, webhook); non-zero on any problem."""
+    import asyncio
+
+    from bot.doctor import diagnose, render
+
+    findings = asyncio.run(diagnose())
+    print(render(findings))
+    return 0 if all(finding.ok for finding in findings) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command tree."""
     parser = argparse.ArgumentParser(prog="clinic-bot", description=__doc__)
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {version('fuji-wellness-bot')}"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
     ask = commands.add_parser("ask", help="answer a question offline, as the bot would")
@@ -109,9 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands.add_parser("check", help="validate all content").set_defaults(
         func=cmd_content_check
     )
+    export = content_commands.add_parser("export", help="copy the shipped content to a folder")
+    export.add_argument("folder", help="a new or empty folder")
+    export.set_defaults(func=cmd_content_export)
     db = commands.add_parser("db", help="database tools")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+    commands.add_parser("doctor", help="check the set-up and say how to fix it").set_defaults(
+        func=cmd_doctor
+    )
     return parser
 
 

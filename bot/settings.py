@@ -11,10 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.locations import default_database_url, shipped_content_dir
 from bot.services.schedule import Window
 
+# The source checkout, for tests and benchmarks; an installed bot reads nothing from here.
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/clinic-bot.sqlite3"
 _DURATION = re.compile(r"^(\d+)([dhms])$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
@@ -36,7 +37,7 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = Field(default_factory=default_database_url)
     staff_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     clinic_timezone: str = "Asia/Tokyo"
     booking_url: str = ""
@@ -68,7 +69,7 @@ class Settings(BaseSettings):
     clinic_prices_ja: str = ""
     clinic_latitude: float | None = None
     clinic_longitude: float | None = None
-    content_dir: Path = REPO_ROOT / "content"
+    content_dir: Path = Field(default_factory=shipped_content_dir)
     log_level: str = "INFO"
 
     @field_validator("staff_ids", mode="before")

@@ -8,6 +8,7 @@ import pytest
 
 from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
+from tests import datasets
 
 DATA = Path(__file__).parent / "data"
 
@@ -80,3 +81,94 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
     reply = answerer.answer("what are your opening hours")
     assert reply.topic_id == "clinic.hours"
     assert "please ask the clinic (clinic@example.com)" in reply.plain
+
+
+# --- The blind sets (tests/data/blind): floors on the TEST parts, which nothing was tuned on. ---
+# The floors are the figures measured when the hybrid matcher and the semantic net landed
+# (README, "How well it understands"); a change that lowers them must say why.
+BLIND_FLOORS = {
+    "en": {"top1": 0.88, "urgent": 0.89, "calm_flagged": 0.09},
+    "ja": {"top1": 0.83, "urgent": 0.88, "calm_flagged": 0.13},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_blind_test_part_top1_and_no_off_topic_answer(answerer: Answerer, language: str) -> None:
+    asked = datasets.questions(language, blind=True, part="test")
+    on = [q for q in asked if q.topic]
+    off = [q for q in asked if q.topic is None]
+    assert len(on) >= 140 and len(off) >= 10
+    right = sum(answerer.answer(q.text, language).topic_id == q.topic for q in on)
+    assert right / len(on) >= BLIND_FLOORS[language]["top1"]
+    assert [q.text for q in off if answerer.answer(q.text, language).topic_id] == []
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
+    messages = datasets.red_flag_messages(language, blind=True, part="test")
+    urgent = [m for m in messages if m.urgent]
+    calm = [m for m in messages if not m.urgent]
+    assert len(urgent) >= 80 and len(calm) >= 90
+    caught = sum(answerer.answer(m.text).urgent for m in urgent)
+    flagged = sum(answerer.answer(m.text).urgent for m in calm)
+    assert caught / len(urgent) >= BLIND_FLOORS[language]["urgent"]
+    assert flagged / len(calm) <= BLIND_FLOORS[language]["calm_flagged"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "back ache and I've been pooping myself without realising",
+        "since this morning i feel nothing when i sit on the toilet seat, back is bad",
+        "腰が痛くて、トイレに行っても何も感じない",
+    ],
+)
+def test_the_semantic_net_catches_urgent_wording_no_rule_knows(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.checker.check(message).rule is None
+    reply = answerer.answer(message)
+    assert reply.urgent and reply.topic_id is None
+    assert reply.plain.splitlines()[0] in {
+        "🚨 Call 119 for an ambulance now.",
+        "🚨 今すぐ119番に電話して救急車を呼んでください。",
+    }
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        ("お尻がしびれる", False),  # one side of the buttock: ordinary sciatica
+        ("右のお尻がしびれて座っていられない", False),
+        ("お尻の両側の感覚がにぶい", True),
+        ("股のあたりの感覚が鈍い", True),
+        ("血尿はないです。腰痛で鍼を受けたいです", False),  # Japanese negation is read
+        ("my son has a temperature and won't walk, says his hip hurts", True),
+        ("I have a temperature and my lower back hurts", True),
+        ("I have osteoporosis and sneezed and felt a crack in my back", True),
+        ("what does saddle anaesthesia mean? I saw it on a leaflet", False),
+    ],
+)
+def test_red_flag_rules_found_in_review(answerer: Answerer, message: str, urgent: bool) -> None:
+    assert answerer.answer(message).urgent is urgent
+
+
+def test_a_pulsing_belly_gets_the_aneurysm_reason_not_the_cancer_one(answerer: Answerer) -> None:
+    reply = answerer.answer("my lower back aches and my belly is pulsing")
+    assert reply.urgent and "aneurysm" in reply.plain and "cancer" not in reply.plain
+
+
+def test_a_child_with_hip_pain_and_fever_is_an_emergency(answerer: Answerer) -> None:
+    reply = answerer.answer("5歳の娘が熱があって、股関節を痛がって歩こうとしない")
+    assert reply.urgent and reply.plain.startswith("🚨")
+
+
+def test_same_day_advice_gives_the_tama_and_childrens_numbers(answerer: Answerer) -> None:
+    reply = answerer.answer("I have a fever and my lower back hurts")
+    assert "042-521-2323" in reply.plain and "#8000" in reply.plain
+
+
+def test_japanese_booking_without_a_link_reads_naturally(answerer: Answerer) -> None:
+    reply = answerer.answer("予約したいです", "ja")
+    assert reply.topic_id == "clinic.booking"
+    assert "こちらから：こちらには掲載していません" not in reply.plain

@@ -94,8 +94,18 @@ async def test_an_emergency_message_gets_urgent_advice_first(running_bot: Runnin
     [reply] = await running_bot.fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
     first_line = reply.text.splitlines()[0]
     assert "Call 119" in first_line
-    assert "#7119" in reply.text and "03-5285-8181" in reply.text
+    # An emergency must not invite delay: no advice line to phone first (迷わず119).
+    assert "#7119" not in reply.text and "English interpreter" in reply.text
     assert "not the right first step" in reply.text
+
+
+async def test_urgent_wording_the_rules_never_saw_still_gets_urgent_advice(
+    running_bot: RunningBot,
+) -> None:
+    message = "back ache and I've been pooping myself without realising"
+    await running_bot.fake.send_text(PATIENT, message)
+    [reply] = await running_bot.fake.wait_calls("sendMessage", 1, chat_id=PATIENT)
+    assert "Call 119" in reply.text.splitlines()[0]
 
 
 async def test_an_off_topic_question_gets_the_honest_fallback(running_bot: RunningBot) -> None:

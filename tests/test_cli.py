@@ -28,13 +28,16 @@ def test_ask_reads_questions_from_stdin(
 ) -> None:
     import io
 
-    monkeypatch.setattr(sys, "stdin", io.StringIO("address\n\n股の間がしびれる\nweather?\n"))
+    unseen = "back ache and I've been pooping myself unawares"
+    lines = f"address\n\n股の間がしびれる\nweather?\n{unseen}\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
     assert main(["ask", "--json"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["topic"], r["urgent"], r["lang"]) for r in records] == [
         ("clinic.location", False, "en"),
         (None, True, "ja"),
         (None, False, "en"),
+        (None, True, "en"),  # caught by the semantic net alone: no rule matches this wording
     ]
 
 

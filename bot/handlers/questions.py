@@ -57,7 +57,7 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message is not None and message.text is not None
     async with typing_if_slow(message.chat):
         language = await language_of(update, context, message.text)
-        reply = d.answerer.answer(message.text, language)
+        reply = await d.answerer.answer_off_loop(message.text, language)
     await _send_reply(message, reply)
     await send_acupoint_picture(
         context.bot, d, chat_id=message.chat_id, topic_id=reply.topic_id, language=reply.language

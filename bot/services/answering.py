@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bot.i18n import DEFAULT_LANGUAGE, Texts, detect_language
 from bot.services.content import Content, Topic, fill_facts, load_content, to_html, to_plain
 from bot.services.matching import TopicMatcher, japanese_words
+from bot.services.safety_net import (
+    EXAMPLES_FILE,
+    LabelledMessage,
+    NetParameters,
+    SemanticSafetyNet,
+    read_labelled_messages,
+)
+from bot.services.semantic import Vectors, VectorStore, default_store
+from bot.services.topic_search import (
+    TUNED_FILE,
+    Example,
+    FusionParameters,
+    HybridMatcher,
+    SemanticTopicIndex,
+    read_examples,
+    topic_ids_of,
+)
 from bot.services.triage import RedFlagChecker, Tier
 from bot.settings import Settings
 
 RED_FLAGS_TOPIC = "care.red-flags"
+EXAMPLES_NAME = "_examples.tsv"  # per language: patients' wording for the semantic index
 # How each language is matched; Japanese uses dictionary words (measured against character
 # bigrams in benchmarks/answer_latency.py). A new language without an entry uses the defaults.
 MATCHING: dict[str, dict[str, Any]] = {"ja": {"tokenize": japanese_words}}
@@ -95,20 +117,60 @@ def _strip_tags(text: str) -> str:
 class Answerer:
     """The one answering path shared by the bot and `clinic-bot ask`."""
 
-    def __init__(self, *, content: Content, texts: Texts, facts: ClinicFacts) -> None:
+    def __init__(
+        self,
+        *,
+        content: Content,
+        texts: Texts,
+        facts: ClinicFacts,
+        examples: list[Example] | None = None,
+        store: VectorStore | None = None,
+    ) -> None:
         self.content = content
         self.texts = texts
         self.facts = facts
+        # One thread: MeCab's tagger is not safe to share, and one answer at a time keeps the
+        # encoder's cost off the event loop without competing with it for both cores.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer")
         self.checker = RedFlagChecker()
+        self.store = store or default_store()
+        fusion = FusionParameters.load(TUNED_FILE)
+        # Each rule's reason, in every language, is an urgent example for the semantic net too.
+        reasons = [
+            LabelledMessage(urgent=True, tier=rule.tier, text=texts(language).text(rule.reason))
+            for rule in self.checker.rules
+            for language in texts.languages
+        ]
+        self.safety_net = SemanticSafetyNet(
+            [*read_labelled_messages(EXAMPLES_FILE), *reasons],
+            store=self.store,
+            parameters=NetParameters.load(TUNED_FILE),
+        )
+        self.index = index = SemanticTopicIndex(
+            [topic for topics in content.topics.values() for topic in topics.values()],
+            examples=examples or [],
+            store=self.store,
+            topic_ids=topic_ids_of(content.topics),
+        )
         self._matchers = {
-            language: TopicMatcher(topics.values(), **MATCHING.get(language, {}))
+            language: HybridMatcher(
+                lexical=TopicMatcher(topics.values(), **MATCHING.get(language, {})),
+                index=index,
+                parameters=fusion.get(language, fusion[DEFAULT_LANGUAGE]),
+            )
             for language, topics in content.topics.items()
         }
 
     @classmethod
     def from_folder(cls, content_dir: Path, facts: ClinicFacts) -> Answerer:
-        """Load content and catalogues and build the matchers (done once at start-up)."""
-        return cls(content=load_content(content_dir), texts=Texts(), facts=facts)
+        """Load content, examples and catalogues and build the matchers (done once at start-up)."""
+        content = load_content(content_dir)
+        examples = [
+            example
+            for language in content.topics
+            for example in read_examples(content_dir / language / EXAMPLES_NAME)
+        ]
+        return cls(content=content, texts=Texts(), facts=facts, examples=examples)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Answerer:
@@ -119,6 +181,10 @@ class Answerer:
         """The language whose content answers a patient of `language`."""
         return language if language in self.content.topics else DEFAULT_LANGUAGE
 
+    def embed(self, message: str) -> Vectors:
+        """The message's sentence embedding, computed once and shared by both nets and matching."""
+        return np.asarray(self.store.encoder.encode([message])[0], dtype=np.float32)
+
     def answer(self, message: str, language: str | None = None) -> Reply:
         """Urgent advice, a topic, or the honest fallback, in the message's language."""
         language = language or detect_language(message)
@@ -127,10 +193,30 @@ class Answerer:
             return self.urgent_reply(triage.rule.tier, triage.rule.reason, language)
         if triage.informational:
             return self.topic_reply(RED_FLAGS_TOPIC, language)
-        match = self._matchers[self.content_language(language)].match(message)
+        vector = self.embed(message)
+        # The net reads meaning, not negation or mood: a denied sign or a general question is
+        # left to the rules, which read both.
+        skip_net = triage.reassured or triage.general
+        tier = None if skip_net else self.safety_net.check(vector)
+        if tier is not None:
+            return self.urgent_reply(tier, "reason-unclear", language)
+        match = self._matchers[self.content_language(language)].match(message, vector)
         if match.topic_id is None:
             return self.fallback_reply(language)
         return self.topic_reply(match.topic_id, language)
+
+    def known_texts(self) -> list[str]:
+        """Every text whose vector the answerer holds (the package ships these vectors)."""
+        return [*self.index.texts, *self.safety_net.texts]
+
+    async def answer_off_loop(self, message: str, language: str | None = None) -> Reply:
+        """`answer` on the answerer's own thread, so other chats are served meanwhile."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, self.answer, message, language)
+
+    def matcher(self, language: str) -> HybridMatcher:
+        """The topic matcher that serves `language` (tuning and benchmarks read its signals)."""
+        return self._matchers[self.content_language(language)]
 
     def urgent_reply(self, tier: Tier, reason_id: str, language: str) -> Reply:
         """The urgent advice for a red flag: what to do first, then why."""

@@ -339,6 +339,15 @@ class Match:
     runner_up: str | None
 
 
+@dataclass(frozen=True)
+class LexicalScores:
+    """What the lexical matcher saw in a question, for fusion with other signals."""
+
+    scores: dict[str, float]  # topics with a positive score
+    coverage: dict[str, float]  # share of the question's words each topic's text contains
+    match: Match  # what the lexical matcher alone would answer
+
+
 class TopicMatcher:
     """Ranks one language's topics for a question.
 
@@ -431,12 +440,20 @@ class TopicMatcher:
 
     def match(self, question: str) -> Match:
         """The best topic, or no topic when the match is not confident."""
+        return self.lexical(question).match
+
+    def lexical(self, question: str) -> LexicalScores:
+        """Every topic's score and coverage, and the topic this matcher alone would give."""
         tokens = self._query_tokens(question)
         ranked = self._rank(question, tokens)
+        coverage = {topic_id: self._coverage(tokens, topic_id) for topic_id in self._ids}
         if not ranked:
-            return Match(topic_id=None, score=0.0, runner_up=None)
-        best, score = ranked[0]
-        if score < self.threshold or self._coverage(tokens, best) < self.min_coverage:
-            return Match(topic_id=None, score=score, runner_up=best)
-        runner_up = ranked[1][0] if len(ranked) > 1 else None
-        return Match(topic_id=best, score=score, runner_up=runner_up)
+            match = Match(topic_id=None, score=0.0, runner_up=None)
+        else:
+            best, score = ranked[0]
+            if score < self.threshold or coverage[best] < self.min_coverage:
+                match = Match(topic_id=None, score=score, runner_up=best)
+            else:
+                runner_up = ranked[1][0] if len(ranked) > 1 else None
+                match = Match(topic_id=best, score=score, runner_up=runner_up)
+        return LexicalScores(scores=dict(ranked), coverage=coverage, match=match)

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
+_SENTENCE_END = re.compile(r"[.!?;\n。！？]+")
 
 
 class Tier(StrEnum):
@@ -38,6 +39,11 @@ class Triage:
 
     rule: Rule | None = None
     informational: bool = False
+    # A sign was named only to say it is absent ("no fever", 「血尿はないです」): the semantic net,
+    # which cannot read negation, stays out of it.
+    reassured: bool = False
+    # Every sentence asks about a condition in general or hypothetically: nothing about the writer.
+    general: bool = False
 
     @property
     def urgent(self) -> bool:
@@ -71,7 +77,11 @@ class RedFlagChecker:
         )
         self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
+        self._hypothetical = {lang: re.compile(p) for lang, p in spec["hypothetical"].items()}
         self._first_person = {lang: re.compile(p) for lang, p in spec["first_person"].items()}
+        self._signs = sorted(
+            {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
+        )
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
@@ -79,6 +89,7 @@ class RedFlagChecker:
 
     def _negated(self, text: str, match: re.Match[str], language: str) -> bool:
         if language == "ja":
+            # `match(text, pos)` anchors at pos; a `^` in the pattern would only match at 0.
             return bool(self._negation["ja"].match(text, match.end()))
         sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?;\n")
         before = text[sentence_start + 1 : match.start()]
@@ -91,17 +102,32 @@ class RedFlagChecker:
                     return True
         return False
 
-    def _is_informational(self, text: str) -> bool:
-        for language in ("en", "ja"):
-            if self._informational[language].search(text) and not self._first_person[
-                language
-            ].search(text):
+    def _denied(self, text: str) -> bool:
+        """Some sign is named, and every mention of it is negated."""
+        for concept in self._signs:
+            mentions = [
+                (m, language)
+                for language in ("en", "ja")
+                for pattern in self._concepts[concept].get(language, [])
+                for m in pattern.finditer(text)
+            ]
+            if mentions and all(self._negated(text, m, lang) for m, lang in mentions):
                 return True
         return False
 
-    def check(self, message: str) -> Triage:
-        """The most urgent rule the message triggers, if any."""
-        text = fold(message)
+    def _is_informational(self, sentence: str) -> bool:
+        """A question about a condition in general, a hypothetical, a definition or hearsay."""
+        for language in ("en", "ja"):
+            if self._hypothetical[language].search(sentence):
+                return True
+            if self._informational[language].search(sentence) and not self._first_person[
+                language
+            ].search(sentence):
+                return True
+        return False
+
+    def _first_rule(self, text: str) -> Rule | None:
+        """The most urgent rule whose signs are all in `text` (already folded)."""
         present: dict[str, bool] = {}
 
         def has(concept: str) -> bool:
@@ -113,7 +139,23 @@ class RedFlagChecker:
             if any(has(c) for c in rule.unless):
                 continue
             if any(all(has(c) for c in group) for group in rule.when):
-                if self._is_informational(text):
-                    return Triage(informational=True)
-                return Triage(rule=rule)
-        return Triage()
+                return rule
+        return None
+
+    def check(self, message: str) -> Triage:
+        """The most urgent rule the message triggers, if any.
+
+        Signs that appear only in informational sentences ("what is cauda equina?", "I read
+        that...") do not count; the message then gets the red-flags topic instead of an alarm.
+        """
+        text = fold(message)
+        rule = self._first_rule(text)
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+        if rule is None:
+            general = bool(sentences) and all(self._is_informational(s) for s in sentences)
+            return Triage(reassured=self._denied(text), general=general)
+        about_the_writer = ". ".join(s for s in sentences if not self._is_informational(s))
+        if about_the_writer == ". ".join(sentences):
+            return Triage(rule=rule)
+        rule = self._first_rule(about_the_writer)
+        return Triage(rule=rule) if rule is not None else Triage(informational=True)

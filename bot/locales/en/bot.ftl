@@ -7,7 +7,7 @@ welcome =
 disclaimer =
     I give general information from the clinic's own material. I cannot examine you or diagnose anything, and I do not replace a doctor. In an emergency call 119; for urgent medical advice in Tokyo call #7119.
 consent-ask =
-    May I store a few details (your Telegram id, language, time zone and when you last used the bot) so I can reply in your language and send reminders you ask for? I never store the text of your questions. You can delete everything at any time with /forget.
+    May I store a few details so I can reply in your language and send the reminders you ask for? I would keep your Telegram id, language, time zone and when you last used the bot; the sessions, daily stretches, posture nudges and announcement setting you choose; and a record of each reminder or notice sent to you (kept 90 days). When you confirm or cancel a session, staff get a note with your Telegram first name. I never store the text of your questions. You can delete everything at any time with /forget.
 consent-agree = ✅ I agree
 consent-decline = Not now
 consent-saved = Thank you. Your preferences are saved. Ask me anything, or tap /topics to browse.
@@ -62,18 +62,21 @@ fact-missing = not listed here; please ask the clinic ({ $email })
 urgent-emergency =
     🚨 <b>Call 119 for an ambulance now.</b>
     { $reason } This needs a doctor straight away.
-    Not sure? Call #7119 (Tokyo Emergency Consultation Center, 24 hours; 03-3212-2323 from phones that cannot dial it). English-speaking clinics: Himawari 03-5285-8181 (9:00–20:00).
+    119 is free from any phone and can connect you to an English interpreter.
     Acupuncture is not the right first step for this. Please get medical help first; we are glad to see you again once a doctor has checked you.
 urgent-same-day =
     ⚠️ <b>Please see a doctor today.</b>
     { $reason } A doctor should check this before any acupuncture.
-    For advice on how urgent it is and where to go, call #7119 (Tokyo, 24 hours; 03-3212-2323 from phones that cannot dial it). English-speaking clinics: Himawari 03-5285-8181 (9:00–20:00). If it gets worse, or you feel faint, confused or very unwell, call 119.
+    For advice on how urgent it is and where to go, call #7119 (Tokyo, 24 hours; from phones that cannot dial it: 03-3212-2323 in the 23 wards, 042-521-2323 in the Tama area). For a child, call #8000. English-speaking clinics: Himawari 03-5285-8181 (9:00–20:00). If it gets worse, or you feel faint, confused or very unwell, call 119.
     Acupuncture is not the right first step for this.
 reason-cauda-equina = Numbness between the legs, new bladder or bowel problems, or weakness or numbness in both legs can mean the nerves at the base of the spine are being squeezed.
 reason-infection = Back pain with a fever or chills, especially after a spinal injection or surgery, can be a sign of infection.
 reason-cancer = Back pain with a history of cancer, unexplained weight loss, or constant pain at night should be checked by a doctor.
-reason-fracture = Sudden back pain after a fall or accident, or with osteoporosis or steroid medicines, can mean a broken bone.
-reason-aneurysm = Sudden severe pain in the belly and back, especially with feeling faint, can be a problem with the main blood vessel.
+reason-fracture = Sudden back pain after a fall or accident, or after a sneeze, a cough or a small strain with osteoporosis or long-term steroid medicines, can mean a broken bone.
+reason-aneurysm = Sudden severe pain in the belly and back, especially with feeling faint or a cold sweat, can be a problem with the main blood vessel.
+reason-pulsing-belly = A pulsing feeling in the belly together with back pain can be a swelling of the main blood vessel (an aneurysm).
+reason-child-hip = A child with hip pain and a fever, or who will not walk or put weight on a leg, needs to be seen by a doctor straight away.
+reason-unclear = What you describe can be a sign of something that needs a doctor before acupuncture.
 reason-kidney = Pain in the side or back with fever, or blood in the urine, can be a kidney infection or stone.
 reason-hip-fracture = Hip pain after a fall, especially if you cannot stand or the leg looks shorter or turned out, can mean a broken hip.
 reason-septic-hip = A hot, swollen, very painful hip with fever can be an infected joint.

@@ -1,0 +1,80 @@
+"""The second safety net: urgent wording the rules never saw, caught by labelled neighbours."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.services.semantic import Vectors, VectorStore
+from bot.services.triage import Tier
+
+EXAMPLES_FILE = Path(__file__).resolve().parent / "red_flag_examples.tsv"
+
+
+@dataclass(frozen=True)
+class LabelledMessage:
+    """A message labelled urgent (with how soon) or calm."""
+
+    urgent: bool
+    tier: Tier | None
+    text: str
+
+
+def read_labelled_messages(path: Path = EXAMPLES_FILE) -> list[LabelledMessage]:
+    """`urgent|calm<TAB>emergency|same-day|-<TAB>message` lines; '#' starts a comment."""
+    messages = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, tier, text = line.split("\t", 2)
+        urgent = label == "urgent"
+        messages.append(
+            LabelledMessage(urgent=urgent, tier=Tier(tier) if urgent else None, text=text)
+        )
+    return messages
+
+
+@dataclass(frozen=True)
+class NetParameters:
+    """How many neighbours vote and by what margin urgent must win; chosen on the tuning parts."""
+
+    neighbours: int
+    margin: float
+
+    @classmethod
+    def load(cls, path: Path) -> NetParameters:
+        """The parameters the tuning script wrote."""
+        spec = json.loads(path.read_text(encoding="utf-8"))["safety_net"]
+        return cls(neighbours=int(spec["neighbours"]), margin=float(spec["margin"]))
+
+
+class SemanticSafetyNet:
+    """Nearest-neighbour vote over labelled urgent and calm messages in both languages.
+
+    The k nearest examples vote with their similarity; when urgent outweighs calm by the
+    margin, the message is urgent, at the most urgent tier among the urgent neighbours.
+    """
+
+    def __init__(
+        self, examples: Iterable[LabelledMessage], *, store: VectorStore, parameters: NetParameters
+    ) -> None:
+        self._examples = list(examples)
+        self.texts = [e.text for e in self._examples]
+        self._vectors = store.vectors(self.texts)
+        self._urgent = np.array([e.urgent for e in self._examples])
+        self.parameters = parameters
+
+    def check(self, vector: Vectors) -> Tier | None:
+        """The tier of urgent advice the message needs, or None when its neighbours are calm."""
+        similarity = self._vectors @ vector
+        nearest = np.argsort(-similarity)[: self.parameters.neighbours]
+        urgent, calm = nearest[self._urgent[nearest]], nearest[~self._urgent[nearest]]
+        vote = float(similarity[urgent].sum() - similarity[calm].sum())
+        if vote <= self.parameters.margin:
+            return None
+        tiers = {self._examples[i].tier for i in urgent}
+        return Tier.EMERGENCY if Tier.EMERGENCY in tiers else Tier.SAME_DAY

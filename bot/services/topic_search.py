@@ -1,0 +1,202 @@
+"""Hybrid topic search: lexical and semantic rankings fused; a learned confidence abstains."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.services.content import Topic
+from bot.services.matching import LexicalScores, Match, TopicMatcher
+from bot.services.semantic import Vectors, VectorStore
+
+TUNED_FILE = Path(__file__).resolve().parent / "tuned.json"
+_PARAGRAPH = re.compile(r"\n\s*\n")
+# The closing "Related: …" line of an answer names other topics; it would pull questions there.
+_RELATED_LINE = re.compile(r"^(Related|関連)\s*[:：]")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled question in a patient's words: training data for the semantic index."""
+
+    topic_id: str | None  # None: a question no topic answers
+    text: str
+
+
+def read_examples(path: Path) -> list[Example]:
+    """`topic-id<TAB>question` lines (`-` for off-topic); '#' starts a comment."""
+    if not path.exists():
+        return []
+    rows = [line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [
+        Example(topic_id=None if topic == "-" else topic, text=text)
+        for topic, text in (r for r in rows if len(r) == 2 and not r[0].startswith("#"))
+    ]
+
+
+@dataclass(frozen=True)
+class FusionParameters:
+    """How one language's signals are combined; chosen on the tuning parts, see tuned.json."""
+
+    body_weight: float
+    lexical_weight: float
+    lexical_half: float  # the BM25 score that counts as half of full lexical evidence
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = TUNED_FILE) -> dict[str, FusionParameters]:
+        """Per-language parameters from the tuning script's output."""
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            language: cls(
+                body_weight=float(p["body_weight"]),
+                lexical_weight=float(p["lexical_weight"]),
+                lexical_half=float(p["lexical_half"]),
+                mean=tuple(p["mean"]),
+                scale=tuple(p["scale"]),
+                weights=tuple(p["weights"]),
+                bias=float(p["bias"]),
+                threshold=float(p["threshold"]),
+            )
+            for language, p in spec["topics"].items()
+        }
+
+
+class SemanticTopicIndex:
+    """Vectors of every topic's title, example questions and answer paragraphs, in all languages.
+
+    A question is scored against both languages at once, so a Japanese question can land on a
+    topic whose English wording matched, and the other way round.
+    """
+
+    def __init__(
+        self,
+        topics: Iterable[Topic],
+        *,
+        examples: Iterable[Example],
+        store: VectorStore,
+        topic_ids: list[str],
+    ) -> None:
+        self.topic_ids = topic_ids
+        position = {topic_id: i for i, topic_id in enumerate(topic_ids)}
+        asks: list[tuple[int, str]] = []
+        paragraphs: list[tuple[int, str]] = []
+        off_topic: list[str] = []
+        for topic in topics:
+            if topic.id not in position:
+                continue
+            asks += [(position[topic.id], text) for text in (topic.title, *topic.questions)]
+            paragraphs += [
+                (position[topic.id], chunk.strip())
+                for chunk in _PARAGRAPH.split(topic.body)
+                if chunk.strip() and not _RELATED_LINE.match(chunk.strip())
+            ]
+        for example in examples:
+            if example.topic_id is None:
+                off_topic.append(example.text)
+            elif example.topic_id in position:
+                asks.append((position[example.topic_id], example.text))
+        texts = [t for _, t in asks] + [t for _, t in paragraphs] + off_topic
+        self.texts = texts
+        vectors = store.vectors(texts)
+        self._ask_owner = np.array([owner for owner, _ in asks])
+        self._asks = vectors[: len(asks)]
+        self._paragraph_owner = np.array([owner for owner, _ in paragraphs])
+        self._paragraphs = vectors[len(asks) : len(asks) + len(paragraphs)]
+        self._off_topic = vectors[len(asks) + len(paragraphs) :]
+
+    def similarities(self, vector: Vectors) -> tuple[Vectors, Vectors, float]:
+        """Per topic: closest question or title, closest paragraph; closest off-topic line."""
+        asked = np.full(len(self.topic_ids), -1.0, dtype=np.float32)
+        np.maximum.at(asked, self._ask_owner, self._asks @ vector)
+        answered = np.full(len(self.topic_ids), -1.0, dtype=np.float32)
+        np.maximum.at(answered, self._paragraph_owner, self._paragraphs @ vector)
+        off_topic = float(np.max(self._off_topic @ vector)) if len(self._off_topic) else -1.0
+        return asked, answered, off_topic
+
+
+def features(
+    *,
+    lexical: LexicalScores,
+    asked: Vectors,
+    answered: Vectors,
+    off_topic: float,
+    topic_ids: list[str],
+    parameters: FusionParameters,
+) -> tuple[str, list[float]]:
+    """The fused ranking's best topic and what the confidence model reads about it."""
+    bm25 = np.array([lexical.scores.get(t, 0.0) for t in topic_ids], dtype=np.float32)
+    lexical_share = bm25 / (bm25 + parameters.lexical_half)
+    fused = asked + parameters.body_weight * answered + parameters.lexical_weight * lexical_share
+    order = np.argsort(-fused)
+    best, second = int(order[0]), int(order[1])
+    best_id = topic_ids[best]
+    return best_id, [
+        float(fused[best]),
+        float(asked[best]),
+        float(answered[best]),
+        float(lexical_share[best]),
+        lexical.coverage.get(best_id, 0.0),
+        float(fused[best] - fused[second]),
+        off_topic,
+        off_topic - float(asked[best]),
+        float(lexical.match.topic_id == best_id),
+        float(lexical.match.topic_id is None),
+    ]
+
+
+def confidence(values: list[float], parameters: FusionParameters) -> float:
+    """The calibrated chance (logistic model) that the fused best topic is the right answer."""
+    z = (np.array(values) - np.array(parameters.mean)) / np.array(parameters.scale)
+    return float(1.0 / (1.0 + np.exp(-(z @ np.array(parameters.weights) + parameters.bias))))
+
+
+class HybridMatcher:
+    """One language's matcher: BM25 and typo repair, sentence embeddings, fused, with abstention."""
+
+    def __init__(
+        self,
+        *,
+        lexical: TopicMatcher,
+        index: SemanticTopicIndex,
+        parameters: FusionParameters,
+    ) -> None:
+        self.lexical = lexical
+        self.index = index
+        self.parameters = parameters
+
+    def candidate(
+        self, question: str, vector: Vectors, parameters: FusionParameters | None = None
+    ) -> tuple[str, list[float]]:
+        """The fused ranking's best topic and the confidence model's inputs (tuning reads these)."""
+        asked, answered, off_topic = self.index.similarities(vector)
+        return features(
+            lexical=self.lexical.lexical(question),
+            asked=asked,
+            answered=answered,
+            off_topic=off_topic,
+            topic_ids=self.index.topic_ids,
+            parameters=parameters or self.parameters,
+        )
+
+    def match(self, question: str, vector: Vectors) -> Match:
+        """The best topic, or none when the calibrated confidence is under the threshold."""
+        best, values = self.candidate(question, vector)
+        chance = confidence(values, self.parameters)
+        if chance < self.parameters.threshold:
+            return Match(topic_id=None, score=chance, runner_up=best)
+        return Match(topic_id=best, score=chance, runner_up=None)
+
+
+def topic_ids_of(topics_by_language: Mapping[str, Mapping[str, Topic]]) -> list[str]:
+    """Every topic id in any language, sorted: the shared axis of all score vectors."""
+    return sorted({topic_id for topics in topics_by_language.values() for topic_id in topics})
