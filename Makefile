@@ -48,3 +48,4 @@ bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/dispatcher_throughput.py
 	$(BIN)/python benchmarks/broadcast_throughput.py
 	$(BIN)/python benchmarks/webhook_throughput.py
+	$(BIN)/python benchmarks/chart_rendering.py

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import signal
 from collections.abc import Coroutine
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,16 +28,19 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.concurrency import PerChatOrderedProcessor
 from bot.deps import DEPS_KEY, Deps
-from bot.handlers import common, patient, questions, reminders, staff
+from bot.handlers import calendar, common, diary, patient, questions, reminders, staff
 from bot.http import AiohttpRequest
 from bot.i18n import DEFAULT_LANGUAGE
 from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
+from bot.services.charts import Renderer
+from bot.services.diary import Diary
 from bot.services.patients import PatientService
 from bot.services.prompts import Prompts
 from bot.services.reminders import ReminderRules, Reminders
 from bot.services.schedule import Window
+from bot.services.uploads import Uploads
 from bot.settings import Settings
 from bot.storage.db import count_instances, create_engine, session_factory
 from bot.storage.leadership import (
@@ -76,6 +81,8 @@ PATIENT_COMMANDS = (
     "timezone",
     "language",
     "notices",
+    "pain",
+    "diary",
     "privacy",
     "forget",
 )
@@ -105,6 +112,16 @@ def reminder_rules(settings: Settings) -> ReminderRules:
     )
 
 
+def renderer(settings: Settings) -> Renderer:
+    """Where charts and pictures are drawn: worker processes keep the drawing's CPU time (and
+    the GIL) away from the event loop that serves other patients (benchmarks/chart_rendering.py)."""
+    if settings.render_processes == 0:
+        return Renderer(ThreadPoolExecutor(max_workers=1, thread_name_prefix="render"))
+    # "spawn": a fork of a process running an event loop and threads is not safe.
+    context = multiprocessing.get_context("spawn")
+    return Renderer(ProcessPoolExecutor(settings.render_processes, mp_context=context))
+
+
 def register_handlers(app: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Which handler serves what. Order matters: earlier groups run first."""
     private = filters.ChatType.PRIVATE
@@ -121,6 +138,8 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CommandHandler("timezone", reminders.cmd_timezone, filters=private))
     app.add_handler(CommandHandler("language", patient.cmd_language, filters=private))
     app.add_handler(CommandHandler("notices", staff.cmd_notices, filters=private))
+    app.add_handler(CommandHandler("pain", diary.cmd_pain, filters=private))
+    app.add_handler(CommandHandler("diary", diary.cmd_diary, filters=private))
     app.add_handler(CommandHandler("broadcast", staff.cmd_broadcast, filters=private))
     app.add_handler(CommandHandler("broadcasts", staff.cmd_broadcasts, filters=private))
     app.add_handler(CommandHandler("stats", staff.cmd_stats, filters=private))
@@ -152,6 +171,10 @@ def register_handlers(app: Application, settings: Settings) -> None:  # type: ig
     app.add_handler(CallbackQueryHandler(reminders.on_posture_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(reminders.on_timezone_button, pattern=r"^z:"))
     app.add_handler(CallbackQueryHandler(staff.on_broadcast_button, pattern=r"^b:"))
+    app.add_handler(CallbackQueryHandler(diary.on_score, pattern=r"^k:"))
+    app.add_handler(CallbackQueryHandler(diary.on_tag, pattern=r"^g:"))
+    app.add_handler(CallbackQueryHandler(diary.on_diary_button, pattern=r"^y:"))
+    app.add_handler(CallbackQueryHandler(calendar.on_calendar_button, pattern=r"^i:"))
     # Anything else pressed is a forged or outdated button.
     app.add_handler(CallbackQueryHandler(common.answer_stale))
     app.add_error_handler(common.on_error)
@@ -206,6 +229,9 @@ def build_application(
         clock=clock,
         wake_dispatcher=lambda: _wake(app),
         metrics=metrics,
+        diary=Diary(sessions),
+        uploads=Uploads(sessions),
+        renderer=renderer(settings),
     )
     app.bot_data["engine"] = engine
     app.bot_data[LIMITER_KEY] = limiter
@@ -306,6 +332,7 @@ async def serve(
                 log.warning("the dispatcher did not stop within %s s", SHUTDOWN_GRACE)
             await app.stop()
     finally:
+        app.bot_data[DEPS_KEY].renderer.shutdown()
         d.metrics.leader.set(0)
         await leadership.release()
         await engine.dispose()

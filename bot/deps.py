@@ -12,8 +12,11 @@ from bot.i18n import Texts, detect_language, language_from_telegram
 from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
+from bot.services.charts import Renderer
+from bot.services.diary import Diary
 from bot.services.patients import PatientService, PatientView
 from bot.services.reminders import Reminders
+from bot.services.uploads import Uploads
 from bot.settings import Settings
 
 DEPS_KEY = "deps"
@@ -32,6 +35,9 @@ class Deps:
     clock: Clock
     wake_dispatcher: Callable[[], None]
     metrics: Metrics
+    diary: Diary
+    uploads: Uploads
+    renderer: Renderer
 
     def is_staff(self, user_id: int | None) -> bool:
         """Whether this Telegram user may use staff commands (checked at every use)."""

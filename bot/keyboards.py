@@ -12,7 +12,7 @@ from bot.i18n import Catalogue
 from bot.services.content import Content
 
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
-_CALLBACK = re.compile(r"^(?P<kind>[tsSclfrpadozb]):?(?P<value>[a-z0-9.\-]{0,48})$")
+_CALLBACK = re.compile(r"^(?P<kind>[tsSclfrpadozbkgyi]):?(?P<value>[a-z0-9.\-]{0,48})$")
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database; a larger one is forged
 
 

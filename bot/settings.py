@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     posture_hours: str = "10:00-18:00"
     posture_every: Annotated[timedelta, NoDecode] = timedelta(minutes=60)
     daily_grace: Annotated[timedelta, NoDecode] = timedelta(hours=2)
+    session_length: Annotated[timedelta, NoDecode] = timedelta(minutes=60)
+    # Charts and pictures are drawn in this many worker processes; 0 draws them in a thread.
+    render_processes: int = Field(default=1, ge=0, le=8)
     dispatch_every: Annotated[timedelta, NoDecode] = timedelta(seconds=15)
     send_attempts: int = Field(default=5, ge=1, le=20)
     telegram_timeout: float = Field(default=10, gt=0)
@@ -88,7 +91,9 @@ class Settings(BaseSettings):
             return tuple(parse_duration(part) for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("posture_every", "daily_grace", "dispatch_every", mode="before")
+    @field_validator(
+        "posture_every", "daily_grace", "dispatch_every", "session_length", mode="before"
+    )
     @classmethod
     def _one_duration(cls, value: object) -> object:
         return parse_duration(value) if isinstance(value, str) else value

@@ -436,6 +436,7 @@ class Dispatcher:
                 exercise=exercise,
                 streak=streak,
                 language=due.language,
+                with_diary=subscription.with_diary,
             )
             return message, exercise, None
         assert due.kind == POSTURE

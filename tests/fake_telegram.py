@@ -112,6 +112,15 @@ def refusal(method: str, params: dict[str, Any]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded as multipart/form-data: what Telegram would receive."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Call:
     """One request the bot made."""
@@ -129,6 +138,12 @@ class Call:
     @property
     def text(self) -> str:
         return str(self.params.get("text", ""))
+
+    def upload(self, field: str) -> Upload:
+        """The file uploaded in `field` (e.g. `photo`, `document`); fails if it was a file id."""
+        value = self.params.get(field)
+        assert isinstance(value, Upload), f"{field} was not uploaded: {value!r}"
+        return value
 
     def buttons(self) -> list[dict[str, Any]]:
         """Every inline button of the call's keyboard, in order."""
@@ -160,6 +175,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._closing = False
         self.port = 0
+        self.file_ids: set[str] = set()  # every file id this server gave out
 
     @property
     def base_url(self) -> str:
@@ -311,7 +327,9 @@ class FakeTelegram:
             raw.update(await request.post())
         params = {}
         for key, value in raw.items():
-            if isinstance(value, str):
+            if isinstance(value, web.FileField):
+                value = Upload(value.filename, value.content_type, value.file.read())
+            elif isinstance(value, str):
                 with contextlib.suppress(ValueError):
                     value = json.loads(value)
             params[key] = value
@@ -342,8 +360,44 @@ class FakeTelegram:
                 body["parameters"] = {"retry_after": fault.retry_after}
             await self._record(method, params, ok=False)
             return web.json_response(body, status=fault.status)
+        refused_file = self._refuse_file(method, params)
+        if refused_file is not None:
+            await self._record(method, params, ok=False)
+            return refused_file
         await self._record(method, params)
         return self._ok(self._result(method, params))
+
+    def _refuse_file(self, method: str, params: dict[str, Any]) -> web.Response | None:
+        """What Telegram refuses: a file id it never issued (a URL it would try to fetch), and
+        uploads over its limits (sendPhoto: 10 MB, width + height at most 10,000, sides at most
+        20:1; sendDocument: 50 MB)."""
+        field = {"sendPhoto": "photo", "sendDocument": "document"}.get(method)
+        value = params.get(field) if field else None
+        problem: tuple[int, str] | None = None
+        if isinstance(value, str) and value not in self.file_ids and "://" not in value:
+            problem = (400, "Bad Request: wrong file identifier/HTTP URL specified")
+        elif isinstance(value, Upload) and method == "sendDocument":
+            if len(value.data) > 50 * 1024 * 1024:
+                problem = (413, "Request Entity Too Large")
+        elif isinstance(value, Upload):
+            size = _png_size(value.data)
+            if len(value.data) > 10 * 1024 * 1024:
+                problem = (413, "Request Entity Too Large")
+            elif size and (sum(size) > 10_000 or max(size) > 20 * min(size)):
+                problem = (400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        if problem is None:
+            return None
+        status, description = problem
+        body = {"ok": False, "error_code": status, "description": description}
+        return web.json_response(body, status=status)
+
+    def _file(self, value: Any, kind: str) -> dict[str, Any]:
+        """The file object Telegram returns: a new id for an upload, the same id when reused."""
+        if isinstance(value, Upload):
+            file_id = f"fake-{kind}-{len(self.file_ids) + 1}"
+            self.file_ids.add(file_id)
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(value.data)}
+        return {"file_id": str(value), "file_unique_id": str(value)}
 
     async def _control_messages(self, request: web.Request) -> web.Response:
         """Another process (a benchmark) has users send texts: [[user_id, text], ...]."""
@@ -388,7 +442,14 @@ class FakeTelegram:
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "editMessageText", "sendVenue", "sendPhoto", "copyMessage"):
+        if method in (
+            "sendMessage",
+            "editMessageText",
+            "sendVenue",
+            "sendPhoto",
+            "sendDocument",
+            "copyMessage",
+        ):
             chat_id = params.get("chat_id") or 1
             message: dict[str, Any] = {
                 "message_id": params.get("message_id") or next(self._message_ids),
@@ -398,6 +459,15 @@ class FakeTelegram:
             }
             if "text" in params:
                 message["text"] = str(params["text"])
+            if method == "sendPhoto":
+                message["photo"] = [
+                    {**self._file(params["photo"], "photo"), "width": 1, "height": 1}
+                ]
+            if method == "sendDocument":
+                document = params["document"]
+                message["document"] = self._file(document, "document")
+                if isinstance(document, Upload):
+                    message["document"]["file_name"] = document.filename
             if method == "sendVenue":
                 message["venue"] = {
                     "location": {"latitude": params["latitude"], "longitude": params["longitude"]},
@@ -410,6 +480,13 @@ class FakeTelegram:
     @staticmethod
     def _ok(result: Any) -> web.Response:
         return web.json_response({"ok": True, "result": result})
+
+
+def _png_size(data: bytes) -> tuple[int, int] | None:
+    """A PNG's width and height from its header; None for other formats."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 async def _serve_forever(port: int) -> None:

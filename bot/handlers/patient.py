@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot import keyboards
 from bot.deps import deps, reply_language
+from bot.handlers import diary
 from bot.handlers.common import answer_stale, callback_value, language_of, yes_or_no
 
 
@@ -86,7 +87,8 @@ async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The commands and what the bot can do."""
     assert update.effective_message is not None
     texts = deps(context).texts(await language_of(update, context))
-    await update.effective_message.reply_text(texts.text("help"), parse_mode=ParseMode.HTML)
+    help_text = f"{texts.text('help')}\n\n{texts.text('help-diary')}"
+    await update.effective_message.reply_text(help_text, parse_mode=ParseMode.HTML)
 
 
 async def cmd_book(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,6 +135,7 @@ async def cmd_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             timezone=patient.timezone or d.settings.clinic_timezone,
             consented=patient.consented_at.date().isoformat(),
         )
+        mine += "\n" + await diary.privacy_line(d, patient, texts)
     await message.reply_text(f"{general.html}\n\n{mine}", parse_mode=ParseMode.HTML)
 
 

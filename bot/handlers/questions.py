@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot import keyboards
 from bot.deps import deps
 from bot.handlers.common import answer_stale, callback_value, language_of
+from bot.handlers.pictures import send_acupoint_picture
 from bot.services.answering import Reply
 
 TYPING_AFTER = 0.5  # seconds
@@ -60,6 +61,9 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     outcome = "urgent" if reply.urgent else "topic" if reply.topic_id else "fallback"
     d.metrics.answers.labels(outcome).inc()
     await _send_reply(message, reply)
+    await send_acupoint_picture(
+        context.bot, d, chat_id=message.chat_id, topic_id=reply.topic_id, language=reply.language
+    )
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,6 +137,13 @@ async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply.related, topic.section, section_title, d.texts(language)
         ),
         do_quote=False,
+    )
+    await send_acupoint_picture(
+        context.bot,
+        d,
+        chat_id=query.message.chat_id,
+        topic_id=reply.topic_id,
+        language=reply.language,
     )
 
 

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.deps import Deps, deps
+from bot.handlers.calendar import calendar_button
 from bot.handlers.common import answer_stale, callback_value, language_of
 from bot.i18n import Catalogue
 from bot.keyboards import callback_id
@@ -187,7 +188,8 @@ async def _save(
     when = _when(d, patient, saved.starts_at, texts.language)
     reminded = any(at - offset > now for offset in d.reminders.rules.offsets)
     key = "appointment-saved" if reminded else "appointment-saved-no-reminder"
-    await _reply(update, texts.text(key, when=when))
+    markup = InlineKeyboardMarkup([[calendar_button(texts, saved.id)]])
+    await _reply(update, texts.text(key, when=when), markup)
 
 
 async def cmd_appointments(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -213,6 +215,7 @@ async def cmd_appointments(update: Update, context: ContextTypes.DEFAULT_TYPE) -
                 )
             ]
         )
+        buttons.append([calendar_button(texts, item.id, when=when)])
     await _reply(update, "\n".join(lines), InlineKeyboardMarkup(buttons))
 
 
@@ -232,7 +235,9 @@ async def _set_status(
         return
     when = _when(d, patient, changed.starts_at, texts.language)
     key = "appointment-cancelled" if status == "cancelled" else "appointment-confirmed"
-    await _reply(update, texts.text(key, when=when))
+    cancelled = status == "cancelled"
+    markup = InlineKeyboardMarkup([[calendar_button(texts, changed.id, cancelled=cancelled)]])
+    await _reply(update, texts.text(key, when=when), markup)
     user = update.effective_user
     label = f"#{patient.id} ({user.first_name})" if user else f"#{patient.id}"
     for staff_id in d.settings.staff_ids:
@@ -267,6 +272,10 @@ async def on_reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def _set_daily(
     update: Update, d: Deps, patient: PatientView, texts: Catalogue, choice: str
 ) -> None:
+    words = choice.lower().split()
+    if words and words[0] in ("diary", "日記"):
+        await _set_daily_diary(update, d, patient, texts, words[1:])
+        return
     if choice.lower() in ("off", "stop", "オフ", "停止"):
         stopped = await d.reminders.unsubscribe(patient, DAILY)
         await _reply(update, texts.text("daily-off" if stopped else "daily-was-off"))
@@ -281,6 +290,20 @@ async def _set_daily(
         return
     await d.reminders.subscribe(patient, DAILY, f"{clock:%H:%M}", d.clock.now())
     await _reply(update, texts.text("daily-set", time=f"{clock:%H:%M}", zone=_zone(d, patient)))
+
+
+async def _set_daily_diary(
+    update: Update, d: Deps, patient: PatientView, texts: Catalogue, words: list[str]
+) -> None:
+    """`/daily diary on|off`: the daily prompt with or without today's pain question."""
+    if words not in (["on"], ["off"], ["オン"], ["オフ"]):
+        await _reply(update, texts.text("daily-invalid"))
+        return
+    wanted = words[0] in ("on", "オン")
+    if not await d.reminders.set_daily_diary(patient, wanted):
+        await _reply(update, texts.text("daily-diary-needs-daily"))
+        return
+    await _reply(update, texts.text("daily-diary-on" if wanted else "daily-diary-off"))
 
 
 async def cmd_daily(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -265,6 +265,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         cancelled=s.cancelled_30d,
         failed=s.failed_7d,
     )
+    text += "\n" + texts.text("stats-diary", count=await d.diary.keepers())
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
 

@@ -30,6 +30,7 @@ from bot.services.topic_search import (
     SemanticTopicIndex,
     read_examples,
     topic_ids_of,
+    with_examples,
 )
 from bot.services.triage import RedFlagChecker, Tier
 from bot.settings import Settings
@@ -131,6 +132,7 @@ class Answerer:
         facts: ClinicFacts,
         examples: list[Example] | None = None,
         store: VectorStore | None = None,
+        expand_lexical: bool = True,
     ) -> None:
         self.content = content
         self.texts = texts
@@ -161,7 +163,12 @@ class Answerer:
         )
         self._matchers = {
             language: HybridMatcher(
-                lexical=TopicMatcher(topics.values(), **MATCHING.get(language, {})),
+                lexical=TopicMatcher(
+                    with_examples(topics.values(), examples or [])
+                    if expand_lexical
+                    else topics.values(),
+                    **MATCHING.get(language, {}),
+                ),
                 index=index,
                 parameters=fusion.get(language, fusion[DEFAULT_LANGUAGE]),
             )
@@ -175,7 +182,7 @@ class Answerer:
         examples = [
             example
             for language in content.topics
-            for example in read_examples(content_dir / language / EXAMPLES_NAME)
+            for example in read_examples(content_dir / language / EXAMPLES_NAME, language)
         ]
         return cls(content=content, texts=Texts(), facts=facts, examples=examples)
 

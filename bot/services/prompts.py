@@ -88,20 +88,34 @@ class Prompts:
         rows.append((Button(texts.text("book-map-button"), url=maps_url(facts.address)),))
         return Outgoing(html, tuple(rows))
 
-    def daily(self, *, delivery_id: int, exercise: str, streak: int, language: str) -> Outgoing:
-        """Today's stretch: the exercise with steps and when to stop, the streak, and buttons."""
+    def daily(
+        self,
+        *,
+        delivery_id: int,
+        exercise: str,
+        streak: int,
+        language: str,
+        with_diary: bool = False,
+    ) -> Outgoing:
+        """Today's stretch: the exercise with steps and when to stop, the streak, and buttons;
+        with the diary, also today's pain question with buttons 0 to 10."""
         texts = self._texts(language)
         reply = self._answerer.topic_reply(exercise, language)
         parts = [texts.text("daily-intro"), reply.html]
         if streak:
             parts.append(texts.text("daily-streak", days=streak))
-        buttons = (
+        buttons: tuple[tuple[Button, ...], ...] = (
             (
                 Button(texts.text("button-done"), data=f"p:d{delivery_id}"),
                 Button(texts.text("button-skip"), data=f"p:s{delivery_id}"),
             ),
             (Button(texts.text("button-pause-week"), data=f"p:p{delivery_id}"),),
         )
+        if with_diary:
+            parts.append(texts.text("daily-diary-ask"))
+            # "k:d…": a score pressed on the daily prompt (see bot/handlers/diary.py).
+            scores = [Button(str(n), data=f"k:d{n}") for n in range(11)]
+            buttons += (tuple(scores[:6]), tuple(scores[6:]))
         return Outgoing("\n\n".join(parts), buttons)
 
     def posture(self, *, tip: str, language: str) -> Outgoing:

@@ -159,6 +159,18 @@ class Reminders:
             )
             return [_appointment(r) for r in rows]
 
+    async def appointment(
+        self, patient: PatientView, appointment_id: int
+    ) -> AppointmentView | None:
+        """One of the patient's own sessions (any status); None if it is not theirs."""
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(Appointment).where(
+                    Appointment.id == appointment_id, Appointment.patient_id == patient.id
+                )
+            )
+            return _appointment(row) if row else None
+
     async def set_status(
         self, patient: PatientView, appointment_id: int, status: str, now: datetime
     ) -> AppointmentView | None:
@@ -207,6 +219,20 @@ class Reminders:
             row.next_due_at, row.paused_until = next_due, None
             await session.flush()
             return SubscriptionView(kind, local_time, next_due, row.streak)
+
+    async def set_daily_diary(self, patient: PatientView, wanted: bool) -> bool:
+        """Whether the daily prompt also asks for the pain score; False when it is not on."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(Subscription)
+                .where(
+                    Subscription.patient_id == patient.id,
+                    Subscription.kind == DAILY,
+                    Subscription.active.is_(True),
+                )
+                .values(with_diary=wanted)
+            )
+            return bool(result.rowcount)
 
     async def unsubscribe(self, patient: PatientView, kind: str) -> bool:
         """Stop a recurring prompt; False when it was not on."""

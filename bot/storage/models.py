@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.expression import text, true
+from sqlalchemy.sql.expression import false, text, true
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -67,6 +67,8 @@ class Patient(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     notices: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The pain diary is health data (APPI): it has its own, separate consent.
+    diary_consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Appointment(Base):
@@ -117,6 +119,8 @@ class Subscription(Base):
     streak: Mapped[int] = mapped_column(Integer, default=0)
     last_done_on: Mapped[str | None] = mapped_column(String(10))  # local date, YYYY-MM-DD
     last_item: Mapped[str | None] = mapped_column(String(64))  # topic id last sent
+    # Daily only: whether the prompt also asks for today's pain score.
+    with_diary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Delivery(Base):
@@ -167,3 +171,27 @@ class Broadcast(Base):
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PainScore(Base):
+    """One day's pain score (0-10) in the patient's diary; one row per local day."""
+
+    __tablename__ = "pain_scores"
+    __table_args__ = (UniqueConstraint("patient_id", "day", name="uq_pain_scores_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
+    day: Mapped[str] = mapped_column(String(10))  # the patient's local date, YYYY-MM-DD
+    score: Mapped[int] = mapped_column(Integer)
+    tags: Mapped[str] = mapped_column(String(200), default="")  # comma-separated tag ids
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class UploadedFile(Base):
+    """A file Telegram already holds (e.g. an acupoint picture): sent again by its file id."""
+
+    __tablename__ = "uploaded_files"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)  # what it is, and its hash
+    file_id: Mapped[str] = mapped_column(String(256))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -243,3 +243,111 @@ stats =
     <b>Sessions</b> in the next 7 days: { $sessions }
     <b>Last 30 days</b>: { $confirmed } confirmed, { $cancelled } cancelled
     <b>Failed deliveries</b> in 7 days: { $failed }
+
+## Pain diary (/pain, /diary)
+cmd-pain = Record today's pain (0-10)
+cmd-diary = My pain chart, export, share
+help-diary =
+    /pain – record today's pain, 0 to 10
+    /diary – your pain chart; /diary export for a CSV file; /diary share to send it to the clinic; /diary stop to delete it
+diary-needs-consent = The pain diary needs a few details stored first. Send /start and tap “I agree”.
+diary-consent-ask =
+    <b>Pain diary</b>
+    I can keep a daily pain score (0 to 10) for you, with optional notes such as “worse after sitting”, and draw it as a chart with your session days, so you and your practitioner can see how it has gone.
+    Pain scores are health information, so I keep them only with your separate agreement. They are stored with your Telegram id, used only to show you your diary, and reach the clinic only if you send your chart with /diary share. /forget deletes them with everything else.
+diary-consent-agree = ✅ Start my diary
+diary-consent-decline = Not now
+diary-consent-saved = Thank you: your pain diary is on.
+diary-consent-declined = No problem: no pain scores are stored. /pain asks again whenever you like.
+diary-ask = How bad is your pain today? 0 = no pain, 10 = the worst you can imagine.
+diary-saved = Saved: today's pain <b>{ $score }/10</b>. Anything that stood out today? (optional)
+diary-tags-saved = Saved: today's pain <b>{ $score }/10</b> · { $tags }
+diary-tag-no-score = Please tap today's score first (/pain).
+diary-tag-sitting = Worse after sitting
+diary-tag-exercise = After exercise
+diary-tag-sleep = Slept badly
+diary-tag-stress = Stressful day
+diary-button-chart = 📈 My chart
+diary-none = No pain scores yet in the last { $days } days. Tap /pain to add today's.
+diary-chart-title = Your pain, last { $days } days
+diary-chart-y = Pain (0 = none, 10 = worst)
+diary-chart-x = Day
+diary-chart-score = Pain score
+diary-chart-trend = Trend
+diary-chart-session = Session
+diary-chart-caption =
+    { $count ->
+        [one] 📈 Your pain diary, last { $days } days: 1 score, average { $average }.
+       *[other] 📈 Your pain diary, last { $days } days: { $count } scores, average { $average }.
+    }
+diary-button-days = Last { $days } days
+diary-export-empty = There are no pain scores to export yet. Tap /pain to add today's.
+diary-export-caption = Your pain diary as a CSV file (opens in any spreadsheet app).
+diary-csv-day = date
+diary-csv-score = pain (0-10)
+diary-csv-tags = notes
+diary-usage = Send /diary for your chart, /diary export for a CSV file, /diary share to send your chart to the clinic, or /diary stop to delete your diary.
+diary-share-ask = Send your pain chart for the last 30 days to the clinic's staff? They will see your scores, your session days and your Telegram name.
+diary-share-confirm = 📤 Send to the clinic
+diary-share-cancel = Don't send
+diary-share-sent = Sent: the clinic's staff can now see your chart.
+diary-share-cancelled = Not sent. Your chart stays with you.
+diary-share-nobody = Sharing is not set up at this clinic yet. You can show your chart at your next session.
+diary-staff-caption = 📈 Patient { $patient } shared their pain diary (last 30 days).
+privacy-diary = <b>Pain diary</b>: { $entries } scores since { $since } (agreed on { $consented }).
+privacy-diary-empty = <b>Pain diary</b>: on since { $consented }, no scores yet.
+privacy-diary-off = <b>Pain diary</b>: not kept.
+stats-diary = <b>Pain diary</b>: kept by { $count } patients
+daily-diary-on = The daily stretch will also ask for today's pain score. /daily diary off stops that.
+daily-diary-off = The daily stretch will no longer ask for your pain score.
+daily-diary-needs-daily = Turn on the daily stretch first (/daily), then add the pain question with /daily diary on.
+daily-diary-ask = 📝 And how is your pain today (0-10)?
+
+## Acupoint pictures (drawn by bot/services/acupoint_pictures.py)
+acupoint-label-bl23 = BL23 Shenshu
+acupoint-label-bl25 = BL25 Dachangshu
+acupoint-label-gv4 = GV4 Mingmen
+acupoint-label-gb30 = GB30 Huantiao
+acupoint-label-bl40 = BL40 Weizhong
+acupoint-label-li4 = LI4 Hegu
+acupoint-view-bl23 = BL23 Shenshu: lower back, seen from behind
+acupoint-view-bl25 = BL25 Dachangshu: lower back, seen from behind
+acupoint-view-gv4 = GV4 Mingmen: lower back, seen from behind
+acupoint-view-gb30 = GB30 Huantiao: right buttock and hip, seen from behind
+acupoint-view-bl40 = BL40 Weizhong: back of the right knee
+acupoint-view-li4 = LI4 Hegu: back of the right hand
+landmark-sacrum = sacrum
+landmark-crest-line = tops of the hip bones (≈ L4)
+landmark-cun = 1.5 cun ≈ 2 finger widths
+landmark-hiatus = sacral hiatus
+landmark-trochanter = greater trochanter
+landmark-midline = spine (midline)
+landmark-third = one third of the way in from the trochanter
+landmark-crease = knee crease
+landmark-medial = inner side
+landmark-lateral = outer side
+landmark-metacarpal = 2nd metacarpal (index finger bone)
+landmark-thumb = thumb
+landmark-wrist = wrist
+acupoint-picture-caption = 📍 Where { $point } is
+
+## Calendar files (.ics)
+calendar-button = 📅 Add to calendar
+calendar-update-button = 📅 Update my calendar
+calendar-button-when = 📅 Add { $when } to calendar
+calendar-summary = Acupuncture session at { $clinic }
+calendar-description = Your session at { $clinic }. To book, move or cancel: { $booking }
+calendar-description-no-link = Your session at { $clinic }. To move or cancel it, contact { $email }.
+calendar-alarm = Your session at { $clinic }
+calendar-caption = 📅 Open this file to add the session to your calendar.
+calendar-caption-cancelled = 📅 Open this file to take the cancelled session out of your calendar.
+
+## Pain diary: stopping it
+diary-stop-ask = Stop your pain diary and delete all { $entries } scores? Everything else stays as it is. This cannot be undone.
+diary-stop-confirm = 🗑 Delete my diary
+diary-stop-cancel = Keep it
+diary-stopped = Done: your pain diary and its scores are deleted, and the daily stretch no longer asks about pain. /pain starts a new diary (after asking you again).
+diary-stop-kept = Nothing was deleted.
+
+## Pain diary: a chart on its way
+diary-drawing = Your chart is being drawn; it will be here in a moment.

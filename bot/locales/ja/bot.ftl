@@ -231,3 +231,107 @@ stats =
     <b>7日以内の施術予定</b>：{ $sessions }
     <b>過去30日</b>：確認 { $confirmed }、キャンセル { $cancelled }
     <b>7日以内の配信失敗</b>：{ $failed }
+
+## 痛み日記（/pain、/diary）
+cmd-pain = 今日の痛みを記録（0〜10）
+cmd-diary = 痛みのグラフ・書き出し・共有
+help-diary =
+    /pain – 今日の痛みを0〜10で記録
+    /diary – 痛みのグラフ。「/diary 書き出し」でCSVファイル、「/diary 共有」で当院に送信、「/diary 削除」で日記を削除
+diary-needs-consent = 痛み日記には、いくつかの情報の保存が必要です。/start を送り「同意する」を押してください。
+diary-consent-ask =
+    <b>痛み日記</b>
+    毎日の痛みを0〜10の点数で記録し、「座った後に悪化」などのメモも残せます。施術日と合わせてグラフにするので、ご自身と施術者で経過を確認できます。
+    痛みの点数は健康に関する情報のため、別途ご同意いただいた場合にのみ保存します。Telegram ID と一緒に保存し、日記の表示にだけ使います。当院に届くのは、「/diary 共有」でグラフを送った場合だけです。/forget で他の情報と一緒に削除できます。
+diary-consent-agree = ✅ 日記を始める
+diary-consent-decline = 今はしない
+diary-consent-saved = ありがとうございます。痛み日記を開始しました。
+diary-consent-declined = 承知しました。痛みの点数は保存しません。/pain でいつでも始められます。
+diary-ask = 今日の痛みはどのくらいですか？ 0＝痛みなし、10＝想像できる最悪の痛み。
+diary-saved = 記録しました：今日の痛み <b>{ $score }/10</b>。今日、気になったことはありますか？（任意）
+diary-tags-saved = 記録しました：今日の痛み <b>{ $score }/10</b> ・ { $tags }
+diary-tag-no-score = 先に今日の点数を押してください（/pain）。
+diary-tag-sitting = 座った後に悪化
+diary-tag-exercise = 運動の後
+diary-tag-sleep = よく眠れなかった
+diary-tag-stress = ストレスの多い日
+diary-button-chart = 📈 グラフを見る
+diary-none = 過去{ $days }日間の記録はまだありません。/pain で今日の痛みを記録してください。
+diary-chart-title = 痛みの記録（過去{ $days }日）
+diary-chart-y = 痛み（0＝なし、10＝最悪）
+diary-chart-x = 日付
+diary-chart-score = 痛みの点数
+diary-chart-trend = 傾向
+diary-chart-session = 施術日
+diary-chart-caption = 📈 痛み日記（過去{ $days }日）：記録 { $count }件、平均 { $average }。
+diary-button-days = 過去{ $days }日
+diary-export-empty = 書き出す記録はまだありません。/pain で今日の痛みを記録してください。
+diary-export-caption = 痛み日記のCSVファイルです（表計算アプリで開けます）。
+diary-csv-day = 日付
+diary-csv-score = 痛み（0〜10）
+diary-csv-tags = メモ
+diary-usage = /diary でグラフ、「/diary 書き出し」でCSVファイル、「/diary 共有」でグラフを当院に送信、「/diary 削除」で日記を削除します。
+diary-share-ask = 過去30日間の痛みのグラフを当院のスタッフに送りますか？ 点数、施術日、Telegram の名前がスタッフに表示されます。
+diary-share-confirm = 📤 当院に送る
+diary-share-cancel = 送らない
+diary-share-sent = 送信しました。当院のスタッフがグラフを確認できます。
+diary-share-cancelled = 送信していません。グラフはお手元だけにあります。
+diary-share-nobody = この院ではまだ共有の設定がありません。次回の施術時にグラフをお見せください。
+diary-staff-caption = 📈 患者 { $patient } さんが痛み日記（過去30日）を共有しました。
+privacy-diary = <b>痛み日記</b>：{ $since } から { $entries } 件（同意日 { $consented }）。
+privacy-diary-empty = <b>痛み日記</b>：{ $consented } から開始、記録はまだありません。
+privacy-diary-off = <b>痛み日記</b>：記録していません。
+stats-diary = <b>痛み日記</b>：{ $count }人が記録中
+daily-diary-on = 毎日のストレッチで、今日の痛みもお聞きします。「/daily 日記 オフ」で止められます。
+daily-diary-off = 毎日のストレッチで痛みをお聞きするのをやめました。
+daily-diary-needs-daily = 先に毎日のストレッチを登録し（/daily）、その後「/daily 日記 オン」で痛みの質問を追加してください。
+daily-diary-ask = 📝 今日の痛みはどのくらいですか（0〜10）？
+
+## ツボの図（bot/services/acupoint_pictures.py で作図）
+acupoint-label-bl23 = 腎兪（じんゆ）BL23
+acupoint-label-bl25 = 大腸兪（だいちょうゆ）BL25
+acupoint-label-gv4 = 命門（めいもん）GV4
+acupoint-label-gb30 = 環跳（かんちょう）GB30
+acupoint-label-bl40 = 委中（いちゅう）BL40
+acupoint-label-li4 = 合谷（ごうこく）LI4
+acupoint-view-bl23 = 腎兪（じんゆ）：腰を後ろから見た図
+acupoint-view-bl25 = 大腸兪（だいちょうゆ）：腰を後ろから見た図
+acupoint-view-gv4 = 命門（めいもん）：腰を後ろから見た図
+acupoint-view-gb30 = 環跳（かんちょう）：右のお尻と股関節を後ろから見た図
+acupoint-view-bl40 = 委中（いちゅう）：右ひざの裏
+acupoint-view-li4 = 合谷（ごうこく）：右手の甲
+landmark-sacrum = 仙骨
+landmark-crest-line = 左右の骨盤の上端を結ぶ線（≈ L4）
+landmark-cun = 1.5寸 ≈ 指2本分
+landmark-hiatus = 仙骨裂孔
+landmark-trochanter = 大転子
+landmark-midline = 背骨（正中線）
+landmark-third = 大転子から3分の1
+landmark-crease = ひざ裏のしわ
+landmark-medial = 内側
+landmark-lateral = 外側
+landmark-metacarpal = 第2中手骨（人差し指の骨）
+landmark-thumb = 親指
+landmark-wrist = 手首
+acupoint-picture-caption = 📍 { $point } の位置
+
+## カレンダー用ファイル（.ics）
+calendar-button = 📅 カレンダーに追加
+calendar-update-button = 📅 カレンダーを更新
+calendar-button-when = 📅 { $when } をカレンダーに追加
+calendar-summary = { $clinic } 鍼灸施術
+calendar-description = { $clinic } での施術です。予約・変更・キャンセル：{ $booking }
+calendar-description-no-link = { $clinic } での施術です。変更・キャンセルは { $email } までご連絡ください。
+calendar-alarm = { $clinic } の施術
+calendar-caption = 📅 このファイルを開くと、カレンダーに施術の予定を追加できます。
+calendar-caption-cancelled = 📅 このファイルを開くと、キャンセルした予定をカレンダーから削除できます。
+
+## 痛み日記をやめる
+diary-stop-ask = 痛み日記をやめて、記録 { $entries } 件をすべて削除しますか？ その他の設定はそのままです。元に戻すことはできません。
+diary-stop-confirm = 🗑 日記を削除する
+diary-stop-cancel = 残す
+diary-stopped = 痛み日記と記録をすべて削除しました。毎日のストレッチで痛みをお聞きすることもありません。/pain で（改めて同意をいただいたうえで）新しく始められます。
+diary-stop-kept = 何も削除していません。
+
+## 痛み日記：グラフ作成中
+diary-drawing = グラフを作成中です。まもなくお届けします。
