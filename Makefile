@@ -45,4 +45,5 @@ bench: $(BIN)/clinic-bot
 	$(BIN)/python benchmarks/bot_throughput.py
 	$(BIN)/python benchmarks/dispatcher_throughput.py
 	$(BIN)/python benchmarks/broadcast_throughput.py
+	$(BIN)/python benchmarks/webhook_throughput.py
 	$(BIN)/python benchmarks/chart_rendering.py

@@ -224,7 +224,9 @@ def tune_safety_net(answerer: Answerer) -> dict[str, float]:
 
 
 def off_topic_examples(language: str) -> list[Example]:
-    return [e for e in read_examples(CONTENT / language / EXAMPLES_NAME) if e.topic_id is None]
+    return [
+        e for e in read_examples(CONTENT / language / EXAMPLES_NAME, language) if e.topic_id is None
+    ]
 
 
 def answerer_without(half: int) -> Answerer:
@@ -236,7 +238,7 @@ def answerer_without(half: int) -> Answerer:
     examples = [
         e
         for language in content.topics
-        for e in read_examples(CONTENT / language / EXAMPLES_NAME)
+        for e in read_examples(CONTENT / language / EXAMPLES_NAME, language)
         if e.text not in held_out
     ]
     return Answerer(content=content, texts=Texts(), facts=FACTS, examples=examples)

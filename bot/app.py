@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import signal
+from collections.abc import Coroutine
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import (
@@ -25,6 +31,7 @@ from bot.deps import DEPS_KEY, Deps
 from bot.handlers import calendar, common, diary, patient, questions, reminders, staff
 from bot.http import AiohttpRequest
 from bot.i18n import DEFAULT_LANGUAGE
+from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
 from bot.services.charts import Renderer
@@ -35,8 +42,18 @@ from bot.services.reminders import ReminderRules, Reminders
 from bot.services.schedule import Window
 from bot.services.uploads import Uploads
 from bot.settings import Settings
-from bot.storage.db import create_engine, session_factory
+from bot.storage.db import count_instances, create_engine, session_factory
+from bot.storage.leadership import (
+    WAKE_CHANNEL,
+    AdvisoryLock,
+    FileLock,
+    Leadership,
+    instance_name,
+    leadership_for,
+    wake_the_leader,
+)
 from bot.telegram_sender import TelegramSender
+from bot.webhook import listener, start_listener, webhook_path
 from scheduler.dispatcher import Dispatcher
 from scheduler.limiter import RateLimiter
 from scheduler.runner import start_ticking
@@ -44,7 +61,14 @@ from scheduler.runner import start_ticking
 log = logging.getLogger(__name__)
 DISPATCHER_KEY = "dispatcher"
 TICKING_KEY = "ticking"
+LEADERSHIP_KEY = "leadership"
+LIMITER_KEY = "limiter"
+SHARE_REFRESH = 10.0  # seconds between counts of the instances sharing BROADCAST_RATE
 CONCURRENCY = 8
+STANDBY_RETRY = 5.0  # seconds between a standby's attempts to take over
+LEADERSHIP_CHECK = 2.0  # seconds between checks that the leader still holds its lock
+TAKEOVER_GRACE = 2 * LEADERSHIP_CHECK  # before a new leader takes the old one's claimed rows
+SHUTDOWN_GRACE = 8.0  # seconds for in-flight sends on shutdown, inside a 10 s container grace
 PATIENT_COMMANDS = (
     "start",
     "help",
@@ -63,13 +87,17 @@ PATIENT_COMMANDS = (
     "forget",
 )
 STAFF_COMMANDS = ("broadcast", "broadcasts", "stats")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def _wake(app: Application) -> None:  # type: ignore[type-arg]
-    """Look for due messages now (a broadcast was confirmed) instead of at the next tick."""
+    """Look for due messages now (a broadcast was confirmed) instead of at the next tick:
+    here when this instance dispatches, else on PostgreSQL by telling the leader."""
     if app.bot_data.get(TICKING_KEY):
         dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
         app.create_task(dispatcher.tick())
+    elif isinstance(app.bot_data.get(LEADERSHIP_KEY), AdvisoryLock):
+        app.create_task(wake_the_leader(app.bot_data["engine"]))
 
 
 def reminder_rules(settings: Settings) -> ReminderRules:
@@ -163,7 +191,9 @@ def build_application(
     assert settings.telegram_bot_token is not None
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(settings.database_url, instance=instance_name())
+    # One budget for every message the bot sends: scheduled ones, replies, notes and edits.
+    limiter = limiter or RateLimiter(settings.broadcast_rate)
     app = (
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -173,16 +203,22 @@ def build_application(
         # and many concurrent updates cost more than they gain (benchmarks/bot_throughput.py).
         # Half the pool serves updates, half the dispatcher's sends.
         .concurrent_updates(PerChatOrderedProcessor(max_concurrent_updates=CONCURRENCY))
-        .request(AiohttpRequest(pool_size=2 * CONCURRENCY, timeout=settings.telegram_timeout))
+        .request(
+            AiohttpRequest(
+                pool_size=2 * CONCURRENCY, timeout=settings.telegram_timeout, limiter=limiter
+            )
+        )
         .get_updates_request(AiohttpRequest(pool_size=1, timeout=settings.telegram_timeout))
         .build()
     )
     sessions = session_factory(engine)
     clock = clock or SystemClock()
     answerer = Answerer.from_settings(settings)
-    patients = PatientService(sessions)
+    # Patients are remembered in memory only where this process is the only one (SQLite).
+    patients = PatientService(sessions, remember=engine.dialect.name == "sqlite")
     schedule = Reminders(sessions, reminder_rules(settings), patients)
     broadcasts = Broadcasts(sessions)
+    metrics = Metrics.create()
     app.bot_data[DEPS_KEY] = Deps(
         settings=settings,
         answerer=answerer,
@@ -192,11 +228,14 @@ def build_application(
         broadcasts=broadcasts,
         clock=clock,
         wake_dispatcher=lambda: _wake(app),
+        metrics=metrics,
         diary=Diary(sessions),
         uploads=Uploads(sessions),
         renderer=renderer(settings),
     )
     app.bot_data["engine"] = engine
+    app.bot_data[LIMITER_KEY] = limiter
+    app.bot_data[LEADERSHIP_KEY] = leadership_for(engine)
     app.bot_data[DISPATCHER_KEY] = Dispatcher(
         sessions=sessions,
         sender=TelegramSender(app.bot),
@@ -204,11 +243,12 @@ def build_application(
         reminders=schedule,
         patients=patients,
         clock=clock,
-        limiter=limiter or RateLimiter(settings.broadcast_rate),
+        limiter=limiter,
         broadcasts=broadcasts,
         rate=settings.broadcast_rate,
         max_attempts=settings.send_attempts,
         in_flight=CONCURRENCY,
+        metrics=metrics,
     )
     register_handlers(app, settings)
     return app
@@ -228,6 +268,18 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
             await app.bot.set_my_commands(staff_menu, scope=scope, language_code=code)
 
 
+class AnotherInstanceRunning(RuntimeError):
+    """A second process on an SQLite database: it refuses to start rather than send twice."""
+
+
+@dataclass
+class _Leading:
+    """What this instance started when it took the lead, to stop on the way out."""
+
+    ticking: AsyncIOScheduler | None = None
+    polling: bool = False
+
+
 async def serve(
     app: Application,  # type: ignore[type-arg]
     stop: asyncio.Event,
@@ -237,44 +289,188 @@ async def serve(
 ) -> None:
     """Run the bot until `stop` is set, then shut down cleanly.
 
-    `tick=False` leaves the dispatcher to the caller (tests drive it with their clock).
+    Webhook mode: every instance serves Telegram's updates, /healthz and /metrics. In both
+    modes only the leader dispatches (and, when polling, polls); other instances on the same
+    PostgreSQL database stand by and take over when it goes. `tick=False` leaves the
+    dispatcher to the caller (tests drive it with their clock).
     """
     engine: AsyncEngine = app.bot_data["engine"]
     dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
-    settings: Settings = app.bot_data[DEPS_KEY].settings
+    d: Deps = app.bot_data[DEPS_KEY]
+    settings = d.settings
+    leadership: Leadership = app.bot_data[LEADERSHIP_KEY]
+    leading = _Leading()
     try:
-        async with app:
-            await register_commands(app)
-            await app.start()
-            ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
-            app.bot_data[TICKING_KEY] = ticking is not None
-            assert app.updater is not None
-            await app.updater.start_polling(
-                timeout=int(poll_timeout),
-                poll_interval=0,
-                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+        if isinstance(leadership, FileLock) and not await leadership.try_acquire():
+            raise AnotherInstanceRunning(
+                f"another clinic-bot is already running on {settings.database_url}; SQLite "
+                "serves one process (use PostgreSQL to run several instances)"
             )
-            log.info("bot @%s is running", app.bot.username)
+        async with app:
+            await app.start()
+            runner = await _start_webhook(app, settings, engine, d.metrics)
+            lead = _lead(app, leadership, stop, leading, tick=tick, poll_timeout=poll_timeout)
+            background = [asyncio.create_task(_or_stop(lead, stop))]
+            if runner is not None:  # every instance sends replies: each takes its share
+                sharing = _share_the_rate(app, engine, stop)
+                background.append(asyncio.create_task(_or_stop(sharing, stop)))
             await stop.wait()
             log.info("stopping: no new updates; finishing what is in flight")
-            if ticking is not None:
-                ticking.shutdown(wait=False)
-            await dispatcher.stop()
-            await app.updater.stop()
+            if runner is not None:
+                await runner.cleanup()
+            for task in background:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if leading.polling and app.updater is not None:
+                await app.updater.stop()
+            if leading.ticking is not None:
+                leading.ticking.shutdown(wait=False)
+            try:  # a container's usual grace is 10 s: in-flight sends and their records fit
+                await asyncio.wait_for(dispatcher.stop(), SHUTDOWN_GRACE)
+            except TimeoutError:
+                log.warning("the dispatcher did not stop within %s s", SHUTDOWN_GRACE)
             await app.stop()
     finally:
         app.bot_data[DEPS_KEY].renderer.shutdown()
+        d.metrics.leader.set(0)
+        await leadership.release()
         await engine.dispose()
 
 
-def run_until_signalled(settings: Settings) -> None:
-    """Run until SIGINT or SIGTERM."""
+async def _or_stop(work: Coroutine[Any, Any, None], stop: asyncio.Event) -> None:
+    """Run background work; if it fails, log why and stop the instance (a supervisor restarts
+    it) rather than keep the lead without dispatching."""
+    try:
+        await work
+    except Exception:
+        log.exception("background work failed; stopping")
+        stop.set()
 
-    async def main() -> None:
-        stop = asyncio.Event()
+
+async def _start_webhook(
+    app: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    engine: AsyncEngine,
+    metrics: Metrics,
+) -> web.AppRunner | None:
+    """In webhook mode: serve the listener, then tell Telegram where to post (every instance
+    sets the same URL and secret, so a deploy in any order leaves it right)."""
+    if not settings.webhook_url:
+        return None
+    assert settings.webhook_secret is not None  # checked by the settings
+    secret = settings.webhook_secret.get_secret_value()
+    server = listener(
+        app, path=webhook_path(settings.webhook_url), secret=secret, engine=engine, metrics=metrics
+    )
+    runner = await start_listener(server, settings.webhook_listen)
+    await app.bot.set_webhook(
+        settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+    )
+    return runner
+
+
+async def _lead(
+    app: Application,  # type: ignore[type-arg]
+    leadership: Leadership,
+    stop: asyncio.Event,
+    leading: _Leading,
+    *,
+    tick: bool,
+    poll_timeout: float,
+) -> None:
+    """Stand by until this instance leads; then poll (if polling) and dispatch, and watch."""
+    d: Deps = app.bot_data[DEPS_KEY]
+    dispatcher: Dispatcher = app.bot_data[DISPATCHER_KEY]
+    settings = d.settings
+    if not await _stand_by(leadership, stop, settings):
+        return
+    log.info("instance %s leads: it polls Telegram and dispatches", instance_name())
+    d.metrics.leader.set(1)
+    await register_commands(app)
+    if not settings.webhook_url:
+        assert app.updater is not None
+        await app.updater.start_polling(
+            timeout=int(poll_timeout), poll_interval=0, allowed_updates=ALLOWED_UPDATES
+        )
+        leading.polling = True
+    leading.ticking = start_ticking(dispatcher, settings.dispatch_every) if tick else None
+    app.bot_data[TICKING_KEY] = leading.ticking is not None
+    if leading.ticking is not None and isinstance(leadership, AdvisoryLock):
+        # Another instance took a staff member's "Send now": look at once, not at the next tick.
+        await leadership.listen(WAKE_CHANNEL, lambda: _wake(app))
+    log.info("bot @%s is running", app.bot.username)
+    # Rows the previous leader claimed are its until it is surely gone: on PostgreSQL a leader
+    # whose lock's connection fails stops within LEADERSHIP_CHECK; a file lock proves it at once.
+    grace = TAKEOVER_GRACE if isinstance(leadership, AdvisoryLock) else 0.0
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), grace)
+    if not stop.is_set() and (taken := await dispatcher.release_claims_of_others()):
+        log.info("took over %s messages claimed by an instance that is gone", taken)
+    while not stop.is_set():  # if the lock's connection is lost, another instance may lead
+        await asyncio.sleep(LEADERSHIP_CHECK)
+        if not await leadership.still_held():
+            log.error("instance %s lost the lead; stopping", instance_name())
+            stop.set()
+
+
+async def _share_the_rate(
+    app: Application,  # type: ignore[type-arg]
+    engine: AsyncEngine,
+    stop: asyncio.Event,
+) -> None:
+    """In webhook mode every instance sends: each keeps to BROADCAST_RATE / instances."""
+    limiter: RateLimiter = app.bot_data[LIMITER_KEY]
+    rate = app.bot_data[DEPS_KEY].settings.broadcast_rate
+    current = 1
+    while not stop.is_set():
+        try:
+            instances = await count_instances(engine)
+        except Exception as error:
+            log.warning("could not count the instances (%s)", type(error).__name__)
+            instances = current
+        if instances != current:
+            log.info("%s instances share BROADCAST_RATE: %.1f/s each", instances, rate / instances)
+            limiter.share(instances)
+            current = instances
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), SHARE_REFRESH)
+
+
+def standby_retry(settings: Settings) -> float:
+    """Seconds between a standby's attempts to take the lead."""
+    return min(settings.dispatch_every.total_seconds(), STANDBY_RETRY)
+
+
+async def _stand_by(leadership: Leadership, stop: asyncio.Event, settings: Settings) -> bool:
+    """Wait until this instance leads (True) or is told to stop (False)."""
+    announced = False
+    while not stop.is_set():
+        if await leadership.try_acquire():
+            return True
+        if not announced:
+            log.info("instance %s stands by: another instance leads", instance_name())
+            announced = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), standby_retry(settings))
+    return False
+
+
+def run_until_signalled(settings: Settings) -> int:
+    """Run until SIGINT or SIGTERM (0); 1 when it stopped by itself, e.g. it lost the lead,
+    so that a supervisor restarts it."""
+
+    async def main() -> int:
+        stop, signalled = asyncio.Event(), asyncio.Event()
+
+        def on_signal() -> None:
+            signalled.set()
+            stop.set()
+
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
         await serve(build_application(settings), stop)
+        return 0 if signalled.is_set() else 1
 
-    asyncio.run(main())
+    return asyncio.run(main())

@@ -37,15 +37,18 @@ def cmd_run(_args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
-    from bot.app import run_until_signalled
+    from bot.app import AnotherInstanceRunning, run_until_signalled
     from bot.storage.db import upgrade
 
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     upgrade(settings.database_url)
-    run_until_signalled(settings)
-    return 0
+    try:
+        return run_until_signalled(settings)
+    except AnotherInstanceRunning as refusal:
+        print(f"Not starting: {refusal}.", file=sys.stderr)
+        return 1
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -131,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"%(prog)s {version('fuji-wellness-bot')}"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    commands.add_parser(
+        "run", help="run the bot (long polling, or webhook mode when WEBHOOK_URL is set)"
+    ).set_defaults(func=cmd_run)
     ask = commands.add_parser("ask", help="answer a question offline, as the bot would")
     ask.add_argument("text", nargs="?", help="the question; omit to read one per line from stdin")
     ask.add_argument("--lang", choices=["en", "ja"], help="reply language (default: detect)")

@@ -9,6 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+UNLIMITED = 1_000_000  # updates PTB may hand over at once; memory, not slots, bounds them
+
 
 class PerChatOrderedProcessor(BaseUpdateProcessor):
     """Many patients are served at once; one patient's messages are answered in the order sent.
@@ -18,20 +20,26 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
     """
 
     def __init__(self, max_concurrent_updates: int = 8) -> None:
-        super().__init__(max_concurrent_updates)
+        # PTB takes its own semaphore before do_process_update (process_update is final), so
+        # eight quick messages from one chat would hold all eight slots while waiting on their
+        # own chat, and every other patient would wait. Its semaphore is set out of the way;
+        # the real limit is taken below, after the chat's turn has come.
+        super().__init__(max_concurrent_updates=UNLIMITED)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Run `coroutine` after any earlier update from the same chat has finished."""
+        """Run `coroutine` after any earlier update from the same chat, in a free slot."""
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._users[chat.id] = self._users.get(chat.id, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._users[chat.id] -= 1

@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.clock import Clock
 from bot.i18n import Texts, detect_language, language_from_telegram
+from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
 from bot.services.charts import Renderer
@@ -33,6 +34,7 @@ class Deps:
     broadcasts: Broadcasts
     clock: Clock
     wake_dispatcher: Callable[[], None]
+    metrics: Metrics
     diary: Diary
     uploads: Uploads
     renderer: Renderer

@@ -13,13 +13,37 @@ import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from scheduler.limiter import RateLimiter
+
+# Calls that put a message in a chat: they count towards Telegram's ~30 a second.
+MESSAGE_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendVenue",
+        "sendLocation",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+    }
+)
+
 
 class AiohttpRequest(BaseRequest):
-    """A pooled aiohttp session behind PTB's request interface."""
+    """A pooled aiohttp session behind PTB's request interface.
 
-    def __init__(self, *, pool_size: int, timeout: float) -> None:
+    With a `limiter`, every message-sending call waits for its turn first: replies, staff
+    notes, progress edits and scheduled messages share one budget (BROADCAST_RATE).
+    """
+
+    def __init__(
+        self, *, pool_size: int, timeout: float, limiter: RateLimiter | None = None
+    ) -> None:
         self._pool_size = pool_size
         self._timeout = timeout
+        self._limiter = limiter
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -64,9 +88,13 @@ class AiohttpRequest(BaseRequest):
                 body.add_field(name, content, filename=filename, content_type=mimetype)
         elif request_data is not None:
             body = request_data.json_parameters
+        if self._limiter is not None and url.rsplit("/", 1)[-1] in MESSAGE_METHODS:
+            await self._limiter.wait_turn()
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
+        except aiohttp.ConnectionTimeoutError as error:  # nothing was sent: safe to try again
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
         except TimeoutError as error:
             raise TimedOut from error
         except asyncio.TimeoutError as error:  # noqa: UP041 - aiohttp raises this alias

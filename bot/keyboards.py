@@ -13,6 +13,7 @@ from bot.services.content import Content
 
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 _CALLBACK = re.compile(r"^(?P<kind>[tsSclfrpadozbkgyi]):?(?P<value>[a-z0-9.\-]{0,48})$")
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database; a larger one is forged
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,13 @@ def parse_callback(data: str | None) -> Callback | None:
     """The button's meaning, or None for anything malformed (forged or from an old version)."""
     match = _CALLBACK.match(data or "")
     return Callback(match["kind"], match["value"]) if match else None
+
+
+def callback_id(text: str) -> int | None:
+    """The database id a button carries, or None when the text cannot be one."""
+    if not text.isdigit() or len(text) > len(str(MAX_ID)) or not 0 < int(text) <= MAX_ID:
+        return None
+    return int(text)
 
 
 def related_keyboard(related: tuple[tuple[str, str], ...]) -> InlineKeyboardMarkup | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.locations import default_database_url, shipped_content_dir
@@ -16,6 +16,7 @@ from bot.services.schedule import Window
 
 # The source checkout, for tests and benchmarks; an installed bot reads nothing from here.
 REPO_ROOT = Path(__file__).resolve().parent.parent
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 _DURATION = re.compile(r"^(\d+)([dhms])$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
@@ -56,6 +57,10 @@ class Settings(BaseSettings):
     dispatch_every: Annotated[timedelta, NoDecode] = timedelta(seconds=15)
     send_attempts: int = Field(default=5, ge=1, le=20)
     telegram_timeout: float = Field(default=10, gt=0)
+    # Webhook mode when set: the public https URL Telegram posts to (its path is served).
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8080"  # host:port of the listener (updates, health, metrics)
 
     clinic_name: str = "Fuji Wellness"
     clinic_address: str = "21-14 Matsushima 1-chome, Edogawa-ku, Tokyo 132-0031, Japan"
@@ -98,6 +103,23 @@ class Settings(BaseSettings):
     def _window(cls, value: str) -> str:
         Window.parse(value)
         return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        _host, colon, port = value.rpartition(":")
+        if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"{value!r} is not host:port, for example 0.0.0.0:8080")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_url and not _WEBHOOK_SECRET.match(secret):
+            raise ValueError(
+                "WEBHOOK_URL needs WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -"
+            )
+        return self
 
     @field_validator("clinic_timezone")
     @classmethod

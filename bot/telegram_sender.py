@@ -80,7 +80,9 @@ async def _outcome(request: Awaitable[object]) -> SendResult:
         return SendResult(Outcome.RETRY_AFTER, retry_after=_seconds(error.retry_after))
     except (BadRequest, InvalidToken) as error:  # BadRequest is a NetworkError: catch it first
         return SendResult(Outcome.REJECTED, error=type(error).__name__)
-    except (TimedOut, NetworkError) as error:  # 5xx arrive as NetworkError
+    except TimedOut as error:  # the request went out; Telegram may have acted on it
+        return SendResult(Outcome.UNKNOWN, error=type(error).__name__)
+    except NetworkError as error:  # 5xx and failed connections arrive as NetworkError
         return SendResult(Outcome.TRANSIENT, error=type(error).__name__)
     except TelegramError as error:
         return SendResult(Outcome.TRANSIENT, error=type(error).__name__)

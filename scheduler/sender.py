@@ -15,7 +15,8 @@ class Outcome(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # 403: the patient blocked the bot
     RETRY_AFTER = "retry-after"  # 429: Telegram asks us to wait
-    TRANSIENT = "transient"  # timeout, network, 5xx: worth another try
+    TRANSIENT = "transient"  # no connection, 5xx: it did not go out, worth another try
+    UNKNOWN = "unknown"  # timed out waiting for the answer: it may or may not have gone out
     REJECTED = "rejected"  # 400 and the like: trying again will not help
 
 

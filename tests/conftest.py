@@ -66,7 +66,22 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await upgrade_async(url)
         yield url
         return
+    async with _new_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A freshly migrated PostgreSQL database of its own."""
+    async with _new_postgres_database() as url:
+        yield url
+
+
+@asynccontextmanager
+async def _new_postgres_database() -> AsyncIterator[str]:
     reason = await _postgres_available()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"{reason}: CI must run the PostgreSQL tests")
     if reason:
         pytest.skip(reason)
     name = f"clinic_test_{uuid.uuid4().hex[:12]}"
@@ -124,11 +139,11 @@ class RunningBot:
 
 @asynccontextmanager
 async def bot_running(
-    fake: FakeTelegram, settings: Settings, clock: FakeClock
+    fake: FakeTelegram, settings: Settings, clock: FakeClock, *, rate: float = 10_000
 ) -> AsyncIterator[RunningBot]:
     """The real Application polling the fake server; the test drives the dispatcher."""
     # Spacing is tested on its own (test_limiter); here it would only slow the tests down.
-    app = build_application(settings, clock=clock, limiter=RateLimiter(10_000, per_chat=0))
+    app = build_application(settings, clock=clock, limiter=RateLimiter(rate, per_chat=0))
     stop = asyncio.Event()
     polls = len(fake.calls_to("getUpdates"))
     task = asyncio.create_task(serve(app, stop, poll_timeout=1, tick=False))

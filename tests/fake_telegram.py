@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +24,92 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
+
+
+# What Telegram accepts in parse_mode=HTML (core.telegram.org/bots/api#html-style).
+HTML_TAGS = frozenset(
+    [
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    ]
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+_NAMED_ENTITIES = frozenset({"&lt;", "&gt;", "&amp;", "&quot;"})
+MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA, MAX_ALERT = 4096, 1024, 64, 200
+
+
+def html_problem(text: str) -> tuple[str | None, int]:
+    """Why Telegram would refuse `text` as HTML (None if it would not), and its plain length."""
+    stack: list[str] = []
+    plain, i = 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "<":
+            match = _TAG.match(text, i)
+            if match is None:
+                return f"Unclosed start tag at byte offset {len(text[:i].encode())}", plain
+            closing, name = match[1], match[2].lower()
+            if name not in HTML_TAGS:
+                return f'Unsupported start tag "{name}" at byte offset {i}', plain
+            if closing:
+                if not stack or stack[-1] != name:
+                    return f'Unmatched end tag at byte offset {i}: "</{name}>"', plain
+                stack.pop()
+            else:
+                stack.append(name)
+            i = match.end()
+            continue
+        if char == "&" and (entity := _ENTITY.match(text, i)):
+            if not entity[0].startswith("&#") and entity[0] not in _NAMED_ENTITIES:
+                return f'Unsupported HTML entity "{entity[0]}" at byte offset {i}', plain
+            i = entity.end()
+        else:
+            i += 1
+        plain += 1
+    if stack:
+        return f"Can't find end tag corresponding to start tag {stack[-1]!r}", plain
+    return None, plain
+
+
+def refusal(method: str, params: dict[str, Any]) -> str | None:
+    """The 400 description Telegram gives for this call, or None when it would accept it."""
+    markup = params.get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                return "BUTTON_DATA_INVALID"
+    if method == "answerCallbackQuery" and len(str(params.get("text", ""))) > MAX_ALERT:
+        return "MESSAGE_TOO_LONG"
+    field, limit = ("caption", MAX_CAPTION) if method == "sendPhoto" else ("text", MAX_TEXT)
+    if method not in ("sendMessage", "editMessageText", "sendPhoto") or field not in params:
+        return None
+    text = str(params[field])
+    length = len(text)
+    if str(params.get("parse_mode", "")).upper() == "HTML":
+        problem, length = html_problem(text)
+        if problem:
+            return f"can't parse entities: {problem}"
+    if method != "sendPhoto" and not text.strip():
+        return "message text is empty"
+    if length > limit:
+        return "message caption is too long" if field == "caption" else "message is too long"
+    return None
 
 
 @dataclass(frozen=True)
@@ -99,6 +186,7 @@ class FakeTelegram:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_post("/control/messages", self._control_messages)
         app.router.add_get("/control/wait", self._control_wait)
+        app.router.add_get("/control/count", self._control_count)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -253,12 +341,17 @@ class FakeTelegram:
         if method == "getUpdates":
             await self._record(method, params)
             return self._ok(await self._get_updates(params))
+        refused = refusal(method, params)
+        if refused:
+            await self._record(method, params, ok=False)
+            body = {"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}
+            return web.json_response(body, status=400)
         faults = self._faults.get(method)
         if faults:
             fault = faults.pop(0)
             if fault.delay:
                 await asyncio.sleep(fault.delay)
-            body: dict[str, Any] = {
+            body = {
                 "ok": False,
                 "error_code": fault.status,
                 "description": fault.description,
@@ -267,10 +360,10 @@ class FakeTelegram:
                 body["parameters"] = {"retry_after": fault.retry_after}
             await self._record(method, params, ok=False)
             return web.json_response(body, status=fault.status)
-        refusal = self._refuse_file(method, params)
-        if refusal is not None:
+        refused_file = self._refuse_file(method, params)
+        if refused_file is not None:
             await self._record(method, params, ok=False)
-            return refusal
+            return refused_file
         await self._record(method, params)
         return self._ok(self._result(method, params))
 
@@ -317,6 +410,10 @@ class FakeTelegram:
         method, count = request.query["method"], int(request.query["count"])
         await self.wait_for(lambda: self.counts[method] >= count, timeout=3600)
         return self._ok(True)
+
+    async def _control_count(self, request: web.Request) -> web.Response:
+        """How many times `method` has been called so far."""
+        return self._ok(self.counts[request.query["method"]])
 
     async def _record(self, method: str, params: dict[str, Any], ok: bool = True) -> None:
         async with self._changed:

@@ -26,3 +26,10 @@ def test_services_and_storage_do_not_import_the_adapter() -> None:
         for path in (REPO_ROOT / folder).rglob("*.py"):
             bad = {n for n in _imports(path) if n.startswith(FORBIDDEN)}
             assert not bad, f"{path.relative_to(REPO_ROOT)} imports {bad}"
+
+
+def test_the_scheduler_reaches_telegram_only_through_its_sender() -> None:
+    adapter = ("telegram", "bot.handlers", "bot.app", "bot.deps", "bot.telegram_sender")
+    for path in (REPO_ROOT / "scheduler").rglob("*.py"):
+        bad = {n for n in _imports(path) if n.startswith(adapter)}
+        assert not bad, f"{path.relative_to(REPO_ROOT)} imports {bad}"

@@ -129,23 +129,6 @@ async def test_server_errors_are_retried_with_backoff_then_recorded_as_failed(
     assert _prompts(bot.fake) == []
 
 
-async def test_a_timeout_is_retried(
-    fake_telegram: FakeTelegram, sqlite_url: str, clock: FakeClock
-) -> None:
-    await upgrade_async(sqlite_url)
-    settings = make_settings(fake_telegram, sqlite_url, telegram_timeout=0.3)
-    async with bot_running(fake_telegram, settings, clock) as bot:
-        await consent(bot)
-        await _command(bot, "/daily 08:00")
-        fake_telegram.fail_next("sendMessage", Fault(200, "", delay=1.0))
-        clock.current = TOKYO_8AM
-        assert (await bot.tick()).retried == 1
-        [delivery] = await stored(sqlite_url, Delivery)
-        assert delivery.error == "TimedOut"
-        clock.current += timedelta(seconds=30)
-        assert (await bot.tick()).sent == 1
-
-
 async def _local_send_times(bot: RunningBot, zone: str, start: datetime, days: int) -> list[str]:
     sent = []
     moment = start

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.app import reminder_rules
+from bot.metrics import Metrics
 from bot.services.answering import Answerer
 from bot.services.broadcasts import Broadcasts
 from bot.services.patients import PatientService
@@ -42,6 +45,7 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
     reminders = Reminders(sessions, reminder_rules(settings), patients)
     broadcasts = Broadcasts(sessions)
     sender = RecordingSender()
+    metrics = Metrics.create()
     dispatcher = Dispatcher(
         sessions=sessions,
         sender=sender,
@@ -52,6 +56,7 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
         limiter=RateLimiter(1e6, per_chat=0),
         broadcasts=broadcasts,
         rate=25,
+        metrics=metrics,
     )
     try:
         alice = await patients.consent(telegram_id=11, language="en", now=NOW)
@@ -76,6 +81,14 @@ async def test_reminders_prompts_broadcasts_and_stats(database_url: str) -> None
 
         counts = await broadcasts.counts(draft)
         assert (counts.total, counts.sent, counts.remaining) == (2, 2, 0)
+        sent = {
+            kind: metrics.registry.get_sample_value(
+                "clinic_bot_deliveries_total", {"kind": kind, "outcome": "sent"}
+            )
+            for kind in ("broadcast", "daily", "reminder")
+        }
+        assert sent == {"broadcast": 2, "daily": 1, "reminder": 1}
+        assert metrics.registry.get_sample_value("clinic_bot_deliveries_due") == 0
         stats = await broadcasts.stats(clock.current)
         assert (stats.patients, stats.daily, stats.sessions_7d) == (2, 1, 1)
 
@@ -124,5 +137,51 @@ async def test_a_session_reminder_goes_before_a_long_broadcast(database_url: str
         await dispatcher.tick()
         assert "Reminder" in sender.sent[0][1], "the reminder went out before the broadcast"
         assert len(sender.sent) == 121
+    finally:
+        await engine.dispose()
+
+
+class SlowSender(RecordingSender):
+    async def send(self, chat_id: int, message: Outgoing) -> SendResult:
+        await asyncio.sleep(0.002)  # both dispatchers are mid-batch at the same time
+        return await super().send(chat_id, message)
+
+
+async def test_two_dispatchers_ticking_at_once_send_each_reminder_once(database_url: str) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    engine = create_engine(database_url)
+    sessions = session_factory(engine)
+    clock = FakeClock(NOW)
+    patients = PatientService(sessions, remember=False)
+    reminders = Reminders(sessions, reminder_rules(settings), patients)
+    sender = SlowSender()
+
+    def dispatcher(owner: str) -> Dispatcher:
+        return Dispatcher(
+            sessions=sessions,
+            sender=sender,
+            prompts=Prompts(Answerer.from_settings(settings)),
+            reminders=reminders,
+            patients=patients,
+            clock=clock,
+            limiter=RateLimiter(1e6, per_chat=0),
+            broadcasts=Broadcasts(sessions),
+            rate=25,
+            batch_size=10,
+            owner=owner,
+        )
+
+    try:
+        for i in range(40):
+            patient = await patients.consent(telegram_id=2000 + i, language="en", now=NOW)
+            await reminders.add_appointment(
+                patient, NOW + timedelta(hours=3), NOW - timedelta(hours=1)
+            )
+        clock.current = NOW + timedelta(hours=1)  # every 2 h reminder is due
+        first, second = await asyncio.gather(dispatcher("a").tick(), dispatcher("b").tick())
+        assert first.sent and second.sent, "both took a share"
+        assert Counter(chat for chat, _ in sender.sent) == Counter(range(2000, 2040))
+        rows = await stored(database_url, Delivery, kind="reminder")
+        assert {(d.status, d.claimed_by) for d in rows} == {("sent", None)}
     finally:
         await engine.dispose()

@@ -19,10 +19,16 @@ class FakeTime:
         self.now += seconds
 
 
+async def _wait(limiter: RateLimiter, chat: int) -> None:
+    """What one scheduled message does: its chat's turn (dispatcher), then the gate (transport)."""
+    await limiter.wait_chat(chat)
+    await limiter.wait_turn()
+
+
 async def _send_times(limiter: RateLimiter, clock: FakeTime, chats: list[int]) -> list[float]:
     times = []
     for chat in chats:
-        await limiter.wait(chat)
+        await _wait(limiter, chat)
         times.append(round(clock.now, 3))
     return times
 
@@ -45,9 +51,9 @@ async def test_one_chat_gets_at_most_one_message_a_second() -> None:
 async def test_retry_after_pauses_everyone() -> None:
     clock = FakeTime()
     limiter = RateLimiter(25, monotonic=clock.monotonic, sleep=clock.sleep)
-    await limiter.wait(1)
+    await _wait(limiter, 1)
     limiter.pause(5)
-    await limiter.wait(2)
+    await _wait(limiter, 2)
     assert clock.now >= 5.0
 
 
@@ -58,8 +64,30 @@ async def test_concurrent_waiters_are_spaced_too() -> None:
 
     async def one(chat: int) -> None:
         before = clock.now
-        await limiter.wait(chat)
+        await _wait(limiter, chat)
         starts.append(before)
 
     await asyncio.gather(*(one(chat) for chat in range(5)))
     assert clock.now >= 0.4
+
+
+async def test_after_a_429_pause_waiting_senders_go_one_by_one() -> None:
+    clock = FakeTime()
+
+    async def sleep(seconds: float) -> None:  # other senders run while this one sleeps
+        until = clock.now + seconds
+        await asyncio.sleep(0)
+        clock.now = max(clock.now, until)
+
+    limiter = RateLimiter(25, per_chat=0, monotonic=clock.monotonic, sleep=sleep)
+    passed: list[float] = []
+
+    async def one(chat: int) -> None:
+        await _wait(limiter, chat)
+        passed.append(round(clock.now, 3))
+
+    waiting = [asyncio.create_task(one(chat)) for chat in range(4)]
+    await asyncio.sleep(0)  # all four are waiting for their turn when the 429 comes
+    limiter.pause(5)
+    await asyncio.gather(*waiting)
+    assert passed == [0.0, 5.0, 5.04, 5.08], "spaced, not all at the end of the pause"

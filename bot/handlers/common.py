@@ -50,7 +50,8 @@ async def answer_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def note_activity(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every update from a private user refreshes 'last seen' (and un-blocks them)."""
+    """Every update is counted; one from a private user refreshes 'last seen' (and un-blocks)."""
+    deps(context).metrics.updates.inc()
     user, chat = update.effective_user, update.effective_chat
     if user is not None and chat is not None and chat.type == chat.PRIVATE:
         d = deps(context)

@@ -58,6 +58,8 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     async with typing_if_slow(message.chat):
         language = await language_of(update, context, message.text)
         reply = await d.answerer.answer_off_loop(message.text, language)
+    outcome = "urgent" if reply.urgent else "topic" if reply.topic_id else "fallback"
+    d.metrics.answers.labels(outcome).inc()
     await _send_reply(message, reply)
     await send_acupoint_picture(
         context.bot, d, chat_id=message.chat_id, topic_id=reply.topic_id, language=reply.language

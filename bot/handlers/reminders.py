@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -16,6 +17,7 @@ from bot.deps import Deps, deps
 from bot.handlers.calendar import calendar_button
 from bot.handlers.common import answer_stale, callback_value, language_of
 from bot.i18n import Catalogue
+from bot.keyboards import callback_id
 from bot.services.patients import PatientView
 from bot.services.prompts import local_time_text
 from bot.services.reminders import DAILY, POSTURE
@@ -124,7 +126,8 @@ async def cmd_appointment(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if parsed.at is not None:
         await _check(update, d, patient, texts, parsed.at)
         return
-    example = "明日15時" if texts.language == "ja" else f"{typed} 15:30"
+    # What the patient typed is shown back inside an HTML reply: escaped, or Telegram refuses it.
+    example = "明日15時" if texts.language == "ja" else html.escape(f"{typed[:64]} 15:30")
     message = {
         Problem.NO_TIME: texts.text("appointment-no-time", example=example),
         Problem.PAST: texts.text("appointment-past"),
@@ -158,16 +161,16 @@ async def on_appointment_button(update: Update, context: ContextTypes.DEFAULT_TY
             else:
                 await _reply(update, texts.text("appointment-past"))
             return
-        if action == "s" and rest.isdigit():
-            await _save(update, d, patient, texts, datetime.fromtimestamp(int(rest), UTC))
+        if action == "s" and (stamp := callback_id(rest)):
+            await _save(update, d, patient, texts, datetime.fromtimestamp(stamp, UTC))
             return
         if action == "c" and not rest:
             await _reply(
                 update, texts.text("appointment-pick-day"), _day_picker(d, patient, texts.language)
             )
             return
-        if action == "x" and rest.isdigit():
-            await _set_status(update, context, d, patient, texts, int(rest), "cancelled")
+        if action == "x" and (appointment_id := callback_id(rest)):
+            await _set_status(update, context, d, patient, texts, appointment_id, "cancelled")
             return
     except ValueError:
         pass
@@ -254,14 +257,15 @@ async def _set_status(
 async def on_reminder_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """✅ Confirm or ❌ Cancel on a session reminder."""
     value = callback_value(update) or ""
-    if value[:1] not in ("c", "x") or not value[1:].isdigit():
+    appointment_id = callback_id(value[1:])
+    if value[:1] not in ("c", "x") or appointment_id is None:
         await answer_stale(update, context)
         return
     d, patient, texts = await _patient(update, context)
     if patient is None:
         return
     status = "confirmed" if value[0] == "c" else "cancelled"
-    await _set_status(update, context, d, patient, texts, int(value[1:]), status)
+    await _set_status(update, context, d, patient, texts, appointment_id, status)
 
 
 # ---- /daily and its prompt buttons -----------------------------------------------------------
@@ -339,14 +343,15 @@ async def on_prompt_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """✅ Done, ⏭ Skip or ⏸ Pause on a daily stretch."""
     value = callback_value(update) or ""
     actions = {"d": "done", "s": "skip", "p": "pause"}
-    if value[:1] not in actions or not value[1:].isdigit():
+    delivery_id = callback_id(value[1:])
+    if value[:1] not in actions or delivery_id is None:
         await answer_stale(update, context)
         return
     d, patient, texts = await _patient(update, context)
     if patient is None:
         return
     action = actions[value[0]]
-    streak = await d.reminders.answer_prompt(patient, int(value[1:]), action, d.clock.now())
+    streak = await d.reminders.answer_prompt(patient, delivery_id, action, d.clock.now())
     if streak is None:
         await answer_stale(update, context)
         return
@@ -424,7 +429,7 @@ async def _set_zone(
     update: Update, d: Deps, patient: PatientView, texts: Catalogue, zone: str
 ) -> None:
     if zone not in _known_zones():
-        await _reply(update, texts.text("timezone-invalid", zone=zone[:64]))
+        await _reply(update, texts.text("timezone-invalid", zone=html.escape(zone[:64])))
         return
     await d.reminders.set_timezone(patient, zone, d.clock.now())
     await _reply(update, texts.text("timezone-set", zone=zone))

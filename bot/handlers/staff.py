@@ -11,6 +11,7 @@ from bot.deps import Deps, deps
 from bot.handlers.common import answer_stale, callback_value, language_of
 from bot.handlers.questions import on_not_text, on_question
 from bot.i18n import Catalogue
+from bot.keyboards import callback_id
 from bot.services.broadcasts import AUDIENCES, BroadcastView, efficacy_claim
 from bot.services.prompts import local_time_text
 from bot.services.when import parse_when
@@ -157,10 +158,10 @@ async def on_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert query is not None
     action, rest = value[:1], value[1:]
     target, _, audience = rest.partition("-")
-    if not target.isdigit():
+    broadcast_id, now = callback_id(target), d.clock.now()
+    if broadcast_id is None:
         await answer_stale(update, context)
         return
-    broadcast_id, now = int(target), d.clock.now()
     draft = await d.broadcasts.get(broadcast_id)
     if draft is None:
         await answer_stale(update, context)

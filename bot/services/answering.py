@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,11 +30,17 @@ from bot.services.topic_search import (
     SemanticTopicIndex,
     read_examples,
     topic_ids_of,
+    with_examples,
 )
 from bot.services.triage import RedFlagChecker, Tier
 from bot.settings import Settings
 
 RED_FLAGS_TOPIC = "care.red-flags"
+UNCLEAR_REASON = "reason-unclear"  # the semantic net knows that it is urgent, not why
+# Embedding cost grows with length; a long ramble is read from its start and its end, where
+# patients put what they ask. The rules still read all of it.
+EMBED_HEAD, EMBED_TAIL = 600, 400
+_HAS_WORDS = re.compile(r"[^\W\d_]")
 EXAMPLES_NAME = "_examples.tsv"  # per language: patients' wording for the semantic index
 # How each language is matched; Japanese uses dictionary words (measured against character
 # bigrams in benchmarks/answer_latency.py). A new language without an entry uses the defaults.
@@ -125,6 +132,7 @@ class Answerer:
         facts: ClinicFacts,
         examples: list[Example] | None = None,
         store: VectorStore | None = None,
+        expand_lexical: bool = True,
     ) -> None:
         self.content = content
         self.texts = texts
@@ -140,6 +148,7 @@ class Answerer:
             LabelledMessage(urgent=True, tier=rule.tier, text=texts(language).text(rule.reason))
             for rule in self.checker.rules
             for language in texts.languages
+            if rule.reason != UNCLEAR_REASON
         ]
         self.safety_net = SemanticSafetyNet(
             [*read_labelled_messages(EXAMPLES_FILE), *reasons],
@@ -154,7 +163,12 @@ class Answerer:
         )
         self._matchers = {
             language: HybridMatcher(
-                lexical=TopicMatcher(topics.values(), **MATCHING.get(language, {})),
+                lexical=TopicMatcher(
+                    with_examples(topics.values(), examples or [])
+                    if expand_lexical
+                    else topics.values(),
+                    **MATCHING.get(language, {}),
+                ),
                 index=index,
                 parameters=fusion.get(language, fusion[DEFAULT_LANGUAGE]),
             )
@@ -168,7 +182,7 @@ class Answerer:
         examples = [
             example
             for language in content.topics
-            for example in read_examples(content_dir / language / EXAMPLES_NAME)
+            for example in read_examples(content_dir / language / EXAMPLES_NAME, language)
         ]
         return cls(content=content, texts=Texts(), facts=facts, examples=examples)
 
@@ -183,6 +197,8 @@ class Answerer:
 
     def embed(self, message: str) -> Vectors:
         """The message's sentence embedding, computed once and shared by both nets and matching."""
+        if len(message) > EMBED_HEAD + EMBED_TAIL:
+            message = f"{message[:EMBED_HEAD]} … {message[-EMBED_TAIL:]}"
         return np.asarray(self.store.encoder.encode([message])[0], dtype=np.float32)
 
     def answer(self, message: str, language: str | None = None) -> Reply:
@@ -193,13 +209,15 @@ class Answerer:
             return self.urgent_reply(triage.rule.tier, triage.rule.reason, language)
         if triage.informational:
             return self.topic_reply(RED_FLAGS_TOPIC, language)
+        if not _HAS_WORDS.search(message):  # emoji, punctuation, spaces: nothing to match
+            return self.fallback_reply(language)
         vector = self.embed(message)
         # The net reads meaning, not negation or mood: a denied sign or a general question is
         # left to the rules, which read both.
         skip_net = triage.reassured or triage.general
         tier = None if skip_net else self.safety_net.check(vector)
         if tier is not None:
-            return self.urgent_reply(tier, "reason-unclear", language)
+            return self.urgent_reply(tier, UNCLEAR_REASON, language)
         match = self._matchers[self.content_language(language)].match(message, vector)
         if match.topic_id is None:
             return self.fallback_reply(language)

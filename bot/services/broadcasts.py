@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from bot.storage.models import (
     UtcDateTime,
 )
 
+log = logging.getLogger(__name__)
 BROADCAST = "broadcast"
 AUDIENCES = ("all", "en", "ja", "daily", "s7")
 UPCOMING_SESSION_DAYS = 7
@@ -208,6 +210,9 @@ class Broadcasts:
     ) -> BroadcastView | None:
         """Send at `send_at` (now, or later); `progress` is the staff message to keep updated."""
         chat, message = progress or (None, None)
+        draft = await self.get(broadcast_id)
+        if draft is None or draft.audience is None:  # a forged button on an unfinished draft
+            return None
         return await self._change(
             broadcast_id,
             ("draft", "awaiting-time"),
@@ -242,8 +247,12 @@ class Broadcasts:
                     )
                 )
             )
+            started = []
             for row in rows:
-                assert row.audience is not None and row.send_at is not None
+                if row.audience not in AUDIENCES or row.send_at is None:
+                    log.error("broadcast %s has no audience or time; marked failed", row.id)
+                    row.status, row.finished_at = "failed", now
+                    continue
                 when = literal(row.send_at, UtcDateTime())
                 recipients = _recipients(row.audience, now).add_columns(
                     literal(BROADCAST), literal(row.id), when, when
@@ -255,7 +264,8 @@ class Broadcasts:
                 )
                 row.total = int(result.rowcount or 0)
                 row.status = "sending"
-            return [row.id for row in rows]
+                started.append(row.id)
+            return started
 
     async def stop(self, broadcast_id: int, now: datetime) -> BroadcastView | None:
         """Stop a running broadcast: whoever has not had it yet will not get it."""

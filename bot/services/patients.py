@@ -44,13 +44,17 @@ def _view(row: Patient) -> PatientView:
 class PatientService:
     """Reads and changes patients; each method is one transaction."""
 
-    def __init__(self, sessions: async_sessionmaker[Any]) -> None:
+    def __init__(self, sessions: async_sessionmaker[Any], *, remember: bool = True) -> None:
         self._sessions = sessions
-        # This process is the only writer of patients, so it can remember what it read or wrote:
-        # most updates then need no database round trip at all.
+        # When this process is the only writer of patients (SQLite), it can remember what it
+        # read or wrote: most updates then need no database round trip at all. Several
+        # instances on one database must not: another one may have changed the patient.
+        self._remember_enabled = remember
         self._known: dict[int, PatientView | None] = {}
 
     def _remember(self, telegram_id: int, view: PatientView | None) -> None:
+        if not self._remember_enabled:
+            return
         if len(self._known) > 100_000:
             self._known.clear()
         self._known[telegram_id] = view

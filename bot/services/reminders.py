@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.services.patients import PatientService, PatientView
@@ -94,7 +95,34 @@ class Reminders:
     async def add_appointment(
         self, patient: PatientView, starts_at: datetime, now: datetime
     ) -> AppointmentView:
-        """Save a session and its reminders; offsets already past are skipped."""
+        """Save a session and its reminders; offsets already past are skipped.
+
+        Saving the same time twice (a double tap, a replayed button) returns the first.
+        """
+        try:
+            return await self._add_appointment(patient, starts_at, now)
+        except IntegrityError:  # another instance saved the same tap a moment ago
+            existing = await self._active_at(patient, starts_at)
+            if existing is None:
+                raise
+            return existing
+
+    async def _active_at(self, patient: PatientView, starts_at: datetime) -> AppointmentView | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(Appointment).where(
+                    Appointment.patient_id == patient.id,
+                    Appointment.starts_at == starts_at,
+                    Appointment.status != "cancelled",
+                )
+            )
+            return _appointment(row) if row else None
+
+    async def _add_appointment(
+        self, patient: PatientView, starts_at: datetime, now: datetime
+    ) -> AppointmentView:
+        if (existing := await self._active_at(patient, starts_at)) is not None:
+            return existing
         async with self._sessions() as session, session.begin():
             row = Appointment(
                 patient_id=patient.id, starts_at=starts_at, status="booked", created_at=now

@@ -56,7 +56,7 @@ class SemanticSafetyNet:
     """Nearest-neighbour vote over labelled urgent and calm messages in both languages.
 
     The k nearest examples vote with their similarity; when urgent outweighs calm by the
-    margin, the message is urgent, at the most urgent tier among the urgent neighbours.
+    margin, the message is urgent, at the tier most of the urgent neighbours share.
     """
 
     def __init__(
@@ -76,5 +76,6 @@ class SemanticSafetyNet:
         vote = float(similarity[urgent].sum() - similarity[calm].sum())
         if vote <= self.parameters.margin:
             return None
-        tiers = {self._examples[i].tier for i in urgent}
-        return Tier.EMERGENCY if Tier.EMERGENCY in tiers else Tier.SAME_DAY
+        # The tier most of the urgent neighbours share; a tie goes to the more urgent one.
+        emergencies = sum(self._examples[i].tier is Tier.EMERGENCY for i in urgent)
+        return Tier.EMERGENCY if 2 * emergencies >= len(urgent) else Tier.SAME_DAY

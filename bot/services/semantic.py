@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import tempfile
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -32,8 +33,8 @@ class Encoder(Protocol):
 class UniversalSentenceEncoder:
     """Google's multilingual Universal Sentence Encoder v3 in plain numpy.
 
-    Chosen over multilingual-e5-small by measurement (benchmarks/understanding.py --candidates):
-    close in accuracy once the index holds patients' wording, and 5-15 times faster per question.
+    Chosen over multilingual-e5-small by measurement (README, "Encoders compared"): e5 was more
+    accurate in Japanese but 5-15 times slower per question, far over the latency budget.
     """
 
     name = "use-multilingual-v3"
@@ -71,10 +72,14 @@ def _key(text: str) -> str:
 
 
 def _read(path: Path) -> dict[str, Vectors]:
+    """A cache file's vectors; a missing or damaged file reads as empty and is rebuilt."""
     try:
         with np.load(path) as stored:
             keys, vectors = stored["keys"], stored["vectors"].astype(np.float32)
-    except (OSError, ValueError, KeyError):
+    except FileNotFoundError:
+        return {}
+    except Exception as error:
+        log.warning("ignoring a damaged vector cache %s: %s", path, type(error).__name__)
         return {}
     return {str(k): v for k, v in zip(keys, vectors, strict=True)}
 
@@ -119,9 +124,12 @@ class VectorStore:
     def _save(self, known: dict[str, Vectors]) -> None:
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self._path.with_name(f"{self._path.stem}.{os.getpid()}.tmp.npz")
-            np.savez(partial, keys=np.array(list(known)), vectors=np.vstack(list(known.values())))
-            partial.replace(self._path)
+            handle, name = tempfile.mkstemp(dir=self._path.parent, suffix=".npz")
+            with os.fdopen(handle, "wb") as partial:
+                np.savez(
+                    partial, keys=np.array(list(known)), vectors=np.vstack(list(known.values()))
+                )
+            Path(name).replace(self._path)  # atomic: readers see the old file or the new one
         except OSError as error:  # a read-only home only costs start-up time
             log.warning("cannot keep text vectors in %s: %s", self._path.parent, error)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -26,16 +26,33 @@ class Example:
 
     topic_id: str | None  # None: a question no topic answers
     text: str
+    language: str = ""
 
 
-def read_examples(path: Path) -> list[Example]:
+def read_examples(path: Path, language: str = "") -> list[Example]:
     """`topic-id<TAB>question` lines (`-` for off-topic); '#' starts a comment."""
     if not path.exists():
         return []
     rows = [line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines()]
     return [
-        Example(topic_id=None if topic == "-" else topic, text=text)
+        Example(topic_id=None if topic == "-" else topic, text=text, language=language)
         for topic, text in (r for r in rows if len(r) == 2 and not r[0].startswith("#"))
+    ]
+
+
+def with_examples(topics: Iterable[Topic], examples: Iterable[Example]) -> list[Topic]:
+    """Topics whose example questions also hold patients' wording in the topics' language.
+
+    The lexical matcher then finds words that the content itself never uses (document-side
+    query expansion); measured in benchmarks/compare_candidates.py.
+    """
+    extra: dict[tuple[str, str], list[str]] = {}
+    for example in examples:
+        if example.topic_id is not None:
+            extra.setdefault((example.language, example.topic_id), []).append(example.text)
+    return [
+        replace(topic, questions=(*topic.questions, *extra.get((topic.language, topic.id), [])))
+        for topic in topics
     ]
 
 

@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
-_SENTENCE_END = re.compile(r"[.!?;\n。！？]+")
+_SENTENCE_END = re.compile(r"[.!?;\n。！？]+|\s[-–—]\s")
+_CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and now)\b")
 
 
 class Tier(StrEnum):
@@ -78,6 +79,7 @@ class RedFlagChecker:
         self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
         self._hypothetical = {lang: re.compile(p) for lang, p in spec["hypothetical"].items()}
+        self._definition = {lang: re.compile(p) for lang, p in spec["definition"].items()}
         self._first_person = {lang: re.compile(p) for lang, p in spec["first_person"].items()}
         self._signs = sorted(
             {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
@@ -91,8 +93,10 @@ class RedFlagChecker:
         if language == "ja":
             # `match(text, pos)` anchors at pos; a `^` in the pattern would only match at 0.
             return bool(self._negation["ja"].match(text, match.end()))
-        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?;\n")
+        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?;,\n")
         before = text[sentence_start + 1 : match.start()]
+        # "no fever but I can't pee": a negation does not reach past "but".
+        before = _CLAUSE_BREAK.split(before)[-1]
         return bool(self._negation["en"].search(before))
 
     def _present(self, text: str, concept: str) -> bool:
@@ -103,26 +107,26 @@ class RedFlagChecker:
         return False
 
     def _denied(self, text: str) -> bool:
-        """Some sign is named, and every mention of it is negated."""
-        for concept in self._signs:
-            mentions = [
-                (m, language)
-                for language in ("en", "ja")
-                for pattern in self._concepts[concept].get(language, [])
-                for m in pattern.finditer(text)
-            ]
-            if mentions and all(self._negated(text, m, lang) for m, lang in mentions):
-                return True
-        return False
+        """Signs are named only to be denied: some mention, and every mention negated."""
+        mentions = [
+            (m, language)
+            for concept in self._signs
+            for language in ("en", "ja")
+            for pattern in self._concepts[concept].get(language, [])
+            for m in pattern.finditer(text)
+        ]
+        return bool(mentions) and all(self._negated(text, m, lang) for m, lang in mentions)
 
     def _is_informational(self, sentence: str) -> bool:
         """A question about a condition in general, a hypothetical, a definition or hearsay."""
         for language in ("en", "ja"):
             if self._hypothetical[language].search(sentence):
                 return True
-            if self._informational[language].search(sentence) and not self._first_person[
-                language
-            ].search(sentence):
+            about_writer = self._first_person[language].search(sentence)
+            if not about_writer and (
+                self._informational[language].search(sentence)
+                or self._definition[language].search(sentence)
+            ):
                 return True
         return False
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 from bot.storage.models import Delivery
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+APPLICATION = "clinic-bot"  # the application name instances give their PostgreSQL connections
 
 
 def _prepare_sqlite_folder(url: str) -> None:
@@ -40,14 +41,43 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """Build the async engine for `url`, creating a SQLite file's folder if needed."""
+def create_engine(url: str, *, instance: str | None = None) -> AsyncEngine:
+    """Build the async engine for `url`, creating a SQLite file's folder if needed.
+
+    On PostgreSQL every connection carries `clinic-bot <instance>` as its application name,
+    which is how instances count each other (`count_instances`).
+    """
     _prepare_sqlite_folder(url)
+    backend = make_url(url).get_backend_name()
+    connect_args: dict[str, Any] = {}
+    if backend == "postgresql" and instance is not None:
+        connect_args["server_settings"] = {"application_name": f"{APPLICATION} {instance}"}
     # Pre-ping guards against server restarts; an embedded SQLite file has none to guard against.
-    engine = create_async_engine(url, pool_pre_ping=make_url(url).get_backend_name() != "sqlite")
+    # hide_parameters: an SQL error's message and log never carry bound values (patient data).
+    engine = create_async_engine(
+        url,
+        pool_pre_ping=backend != "sqlite",
+        hide_parameters=True,
+        connect_args=connect_args,
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+async def count_instances(engine: AsyncEngine) -> int:
+    """How many bot instances are connected to this database (1 on SQLite: one process)."""
+    if engine.dialect.name != "postgresql":
+        return 1
+    async with engine.connect() as connection:
+        found = await connection.scalar(
+            text(
+                "select count(distinct application_name) from pg_stat_activity"
+                " where datname = current_database() and application_name like :pattern"
+            ),
+            {"pattern": f"{APPLICATION} %"},
+        )
+    return max(int(found or 0), 1)
 
 
 def insert_once(session: AsyncSession) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.sql.expression import false, true
+from sqlalchemy.sql.expression import false, text, true
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -75,7 +75,18 @@ class Appointment(Base):
     """A session a patient told the bot about."""
 
     __tablename__ = "appointments"
-    __table_args__ = (Index("ix_appointments_patient_starts", "patient_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointments_patient_starts", "patient_id", "starts_at"),
+        # One active appointment per patient and time: a double tap on Save saves one.
+        Index(
+            "uq_appointments_active_slot",
+            "patient_id",
+            "starts_at",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"))
@@ -128,12 +139,16 @@ class Delivery(Base):
     kind: Mapped[str] = mapped_column(String(16))  # reminder|daily|posture|broadcast
     ref_id: Mapped[int] = mapped_column(Integer)  # appointment, subscription or broadcast id
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # pending|sent|blocked|skipped|failed|unknown (timed out: it may have arrived; not resent)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     item: Mapped[str | None] = mapped_column(String(64))  # e.g. the exercise topic sent
     error: Mapped[str | None] = mapped_column(String(120))
+    # Which instance is sending it, until when; recording the outcome clears both.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Broadcast(Base):
@@ -146,7 +161,7 @@ class Broadcast(Base):
     created_by: Mapped[int] = mapped_column(BigInteger)  # the staff member's Telegram id
     language: Mapped[str] = mapped_column(String(8))  # the staff member's, for progress messages
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    # composing|draft|awaiting-time|scheduled|sending|done|stopped|cancelled
+    # composing|draft|awaiting-time|scheduled|sending|done|stopped|cancelled|failed
     status: Mapped[str] = mapped_column(String(16))
     html: Mapped[str | None] = mapped_column(Text)
     photo: Mapped[str | None] = mapped_column(String(256))  # Telegram file id

@@ -1,7 +1,7 @@
 """pain diary with its own consent, daily prompt with the diary, uploaded files
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from bot.storage.models import UtcDateTime
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
