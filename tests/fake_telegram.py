@@ -399,7 +399,7 @@ class FakeTelegram:
     async def _record(self, method: str, params: dict[str, Any], ok: bool = True) -> None:
         async with self._changed:
             self.calls.append(Call(method, params, ok=ok))
-            self.counts[method] += 1
+            self.counts[method] += ok  # what users actually received
             self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
