@@ -175,13 +175,13 @@ async def _stop_mid_broadcast(bot: RunningBot) -> None:
 async def test_a_session_reminder_that_timed_out_is_not_sent_again(
     fake_telegram: FakeTelegram, sqlite_url: str, clock: FakeClock
 ) -> None:
-    async with _bot(fake_telegram, sqlite_url, clock, telegram_timeout=0.3) as bot:
+    async with _bot(fake_telegram, sqlite_url, clock, telegram_timeout=0.5) as bot:
         await _timed_out_reminder(bot)
 
 
 async def _timed_out_reminder(bot: RunningBot) -> None:
     await _reminder_due(bot)
-    bot.fake.fail_next("sendMessage", Fault(200, "", delay=1.0))
+    bot.fake.fail_next("sendMessage", Fault(200, "", delay=1.5))
     await bot.tick()
     [first, _second] = sorted(
         await stored(bot.settings.database_url, Delivery, kind="reminder"), key=lambda d: d.due_at
