@@ -32,9 +32,11 @@ lint: $(BIN)/clinic-bot
 lock: | $(BIN)/uv
 	$(BIN)/uv lock
 
-# Check the lower bounds in pyproject.toml: the lowest allowed direct dependencies, then the tests.
+# Check the lower bounds in pyproject.toml: the lowest allowed direct dependencies, then the tests,
+# in a new environment each time (one that has newer versions would keep them).
 lowest: | $(BIN)/uv
-	$(BIN)/uv venv --quiet --allow-existing .venv-lowest
+	rm -rf .venv-lowest
+	$(BIN)/uv venv --quiet .venv-lowest
 	$(BIN)/uv pip install --quiet --python .venv-lowest/bin/python \
 		--resolution lowest-direct --group dev -e .
 	.venv-lowest/bin/pytest --deselect tests/test_packaging.py

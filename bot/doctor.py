@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +21,6 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.checks import check_everything
-from bot.healthcheck import webhook_settings
 from bot.http import AiohttpRequest
 from bot.locations import shipped_content_dir
 from bot.settings import Settings
@@ -71,7 +71,11 @@ def load_settings() -> tuple[Settings, list[Finding]]:
             for name in invalid
             if name in Settings.model_fields
         }
-        return Settings(**defaults), findings
+        try:
+            return Settings(**defaults), findings
+        except ValidationError:  # a rule across settings failed: nothing can be kept from them
+            note = Finding("settings", True, "so the checks below use every default")
+            return Settings.model_construct(), [*findings, note]
 
 
 async def check_token(settings: Settings) -> Finding:
@@ -152,6 +156,14 @@ async def check_database(url: str) -> Finding:
             f"start DATABASE_URL with {driver}://",
         )
     if _sqlite_file_missing(parsed.get_backend_name(), parsed.database):
+        blocked = _cannot_create(Path(str(parsed.database)))
+        if blocked:
+            return Finding(
+                "database",
+                False,
+                f"{shown} cannot be created: {blocked} is not a writable folder",
+                "point DATABASE_URL at a folder this user can write, or leave it unset",
+            )
         return Finding("database", True, f"{shown}: not created yet; `clinic-bot run` creates it")
     head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     engine = create_async_engine(url)
@@ -187,6 +199,12 @@ async def check_database(url: str) -> Finding:
 def _sqlite_file_missing(backend: str, database: str | None) -> bool:
     in_memory = database in (None, "", ":memory:")
     return backend == "sqlite" and not in_memory and not Path(str(database)).exists()
+
+
+def _cannot_create(path: Path) -> Path | None:
+    """The nearest existing folder above `path` when it is not a writable folder, else None."""
+    existing = next(parent for parent in path.absolute().parents if parent.exists())
+    return None if existing.is_dir() and os.access(existing, os.W_OK) else existing
 
 
 def _known_revisions(url: str) -> set[str]:
@@ -290,8 +308,8 @@ async def diagnose(now: datetime | None = None) -> list[Finding]:
     findings.append(await check_database(settings.database_url))
     findings.append(check_content(settings))
     findings.append(check_booking_url(settings.booking_url))
-    webhook = webhook_settings(settings)
-    findings.extend(check_webhook(webhook.url, webhook.secret, webhook.listen))
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    findings.extend(check_webhook(settings.webhook_url, secret, settings.webhook_listen))
     return findings
 
 

@@ -4,32 +4,10 @@ from __future__ import annotations
 
 import sys
 import urllib.request
-from dataclasses import dataclass
-
-from pydantic import SecretStr
 
 from bot.settings import Settings
 
 TIMEOUT = 4.0
-
-
-@dataclass(frozen=True)
-class WebhookSettings:
-    """WEBHOOK_URL (empty means long polling), WEBHOOK_SECRET and WEBHOOK_LISTEN as plain text."""
-
-    url: str
-    secret: str
-    listen: str
-
-
-def webhook_settings(settings: Settings) -> WebhookSettings:
-    """The webhook settings, read only where this version's Settings defines them."""
-    secret = getattr(settings, "webhook_secret", None)
-    return WebhookSettings(
-        url=str(getattr(settings, "webhook_url", "") or ""),
-        secret=secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret or ""),
-        listen=str(getattr(settings, "webhook_listen", "0.0.0.0:8080")),
-    )
 
 
 def healthz_url(listen: str) -> str:
@@ -49,10 +27,10 @@ def probe(url: str) -> bool:
 
 def main() -> int:
     """Long polling serves nothing to probe, so it counts as healthy; webhook mode must answer."""
-    webhook = webhook_settings(Settings())
-    if not webhook.url:
+    settings = Settings()
+    if not settings.webhook_url:
         return 0
-    return 0 if probe(healthz_url(webhook.listen)) else 1
+    return 0 if probe(healthz_url(settings.webhook_listen)) else 1
 
 
 if __name__ == "__main__":

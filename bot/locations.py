@@ -34,7 +34,7 @@ def default_database_url() -> str:
 
 def export_content(destination: Path) -> int:
     """Copy the shipped content into `destination` (new or empty); returns the files copied."""
-    if destination.exists() and any(destination.iterdir()):
-        raise FileExistsError(f"{destination} is not empty; choose a new or empty folder")
+    if destination.exists() and (not destination.is_dir() or any(destination.iterdir())):
+        raise FileExistsError(f"{destination} is not an empty folder; choose a new or empty one")
     shutil.copytree(shipped_content_dir(), destination, dirs_exist_ok=True)
     return sum(1 for path in destination.rglob("*") if path.is_file())

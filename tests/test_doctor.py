@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import model_validator
 from sqlalchemy import text
 
+from bot import doctor
 from bot.doctor import Finding, check_webhook, diagnose, render
 from bot.locations import shipped_content_dir
+from bot.settings import Settings
 from bot.storage.db import create_engine
 from tests.fake_telegram import FakeTelegram, Fault
 
@@ -200,3 +203,54 @@ def test_webhook_mistakes_are_named(url: str, secret: str, listen: str, problem:
 def test_a_correct_webhook_setup_and_long_polling_pass() -> None:
     assert check_webhook("https://bot.example:8443/tg", "s3cret-_x", "0.0.0.0:8080")[0].ok
     assert check_webhook("", "", "0.0.0.0:8080")[0].detail.endswith("long polling")
+
+
+async def test_a_rule_across_settings_is_reported_and_the_rest_still_checked(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    class StrictSettings(Settings):
+        @model_validator(mode="after")
+        def _booking_needs_a_phone(self) -> StrictSettings:
+            if self.booking_url and not self.clinic_phone:
+                raise ValueError("BOOKING_URL needs CLINIC_PHONE")
+            return self
+
+    clean_env.setattr(doctor, "Settings", StrictSettings)
+    clean_env.setenv("BOOKING_URL", "https://booking.example/fuji")
+
+    findings = await diagnose(NOW)
+
+    assert [(f.check, f.ok) for f in findings][:3] == [
+        ("SETTINGS", False),
+        ("settings", True),
+        ("token", False),
+    ]
+    assert "BOOKING_URL needs CLINIC_PHONE" in findings[0].detail
+    assert by_check(findings)["content"].ok
+
+
+async def test_a_sqlite_file_that_cannot_be_created_is_reported(
+    clean_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "not-a-folder").write_text("")
+    clean_env.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/not-a-folder/bot.sqlite3")
+
+    database = by_check(await diagnose(NOW))["database"]
+
+    assert not database.ok and "not-a-folder is not a writable folder" in database.detail
+
+
+async def test_webhook_settings_are_checked_when_webhook_mode_is_on(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    clean_env.setenv("WEBHOOK_SECRET", "s3cret")
+    clean_env.setenv("WEBHOOK_URL", "https://bot.example:8443/telegram")
+    good = by_check(await diagnose(NOW))["webhook"]
+    clean_env.setenv("WEBHOOK_URL", "https://bot.example:8080/telegram")
+    bad_port = by_check(await diagnose(NOW))["webhook"]
+    clean_env.delenv("WEBHOOK_SECRET")
+    no_secret = await diagnose(NOW)
+
+    assert good.ok and good.detail.startswith("webhook mode at https://bot.example:8443/telegram")
+    assert not bad_port.ok and "443, 80, 88 or 8443" in bad_port.fix
+    assert not no_secret[0].ok and "WEBHOOK_SECRET" in no_secret[0].detail

@@ -52,3 +52,19 @@ def test_long_polling_has_nothing_to_probe_and_is_healthy(
     monkeypatch.delenv("WEBHOOK_URL", raising=False)
 
     assert main() == 0
+
+
+async def test_in_webhook_mode_health_follows_the_listeners_healthz(
+    server: tuple[str, list[int]], monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    listen, statuses = server
+    monkeypatch.chdir(str(tmp_path))
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("WEBHOOK_LISTEN", listen)
+
+    healthy = await asyncio.to_thread(main)
+    statuses[0] = 503
+    unhealthy = await asyncio.to_thread(main)
+
+    assert (healthy, unhealthy) == (0, 1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.locations import default_database_url, shipped_content_dir
+from bot.locations import default_database_url, export_content, shipped_content_dir
 from bot.settings import REPO_ROOT, Settings
 
 
@@ -50,3 +50,14 @@ def test_database_url_and_content_dir_still_override(
 
     assert settings.database_url == "postgresql+asyncpg://clinic@db/clinic"
     assert settings.content_dir == Path("/srv/clinic-content")
+
+
+def test_content_export_copies_everything_and_refuses_a_used_folder(tmp_path: Path) -> None:
+    copied = export_content(tmp_path / "mine")
+    (tmp_path / "file").write_text("")
+
+    shipped = [p for p in shipped_content_dir().rglob("*") if p.is_file()]
+    assert copied == len(shipped) and (tmp_path / "mine" / "required-topics.txt").is_file()
+    for used in (tmp_path / "mine", tmp_path / "file"):
+        with pytest.raises(FileExistsError, match="not an empty folder"):
+            export_content(used)

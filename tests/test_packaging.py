@@ -161,5 +161,5 @@ def test_content_export_gives_a_folder_content_dir_can_point_at(
     )
 
     assert export.returncode == 0 and "CONTENT_DIR=" in export.stdout, export.stderr
-    assert again.returncode == 1 and "not empty" in again.stderr
+    assert again.returncode == 1 and "not an empty folder" in again.stderr
     assert check.returncode == 1 and "clinic.location" in check.stdout
