@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 from sqlalchemy import insert
 
 from bot.app import DISPATCHER_KEY, build_application
@@ -73,6 +74,9 @@ async def run(recipients: int, rate: float | None) -> tuple[int, float]:
             url = f"sqlite+aiosqlite:///{folder}/bench.sqlite3"
             await asyncio.to_thread(upgrade, url)
             await seed(url, recipients)
+            async with aiohttp.ClientSession() as http:  # the recipients have opened the bot
+                meet = [2_000_000 + i for i in range(recipients)]
+                await http.post(f"http://127.0.0.1:{port}/control/meet", json=meet)
             settings = Settings(
                 _env_file=None,  # type: ignore[call-arg]
                 telegram_bot_token="1:BENCH",  # type: ignore[arg-type]

@@ -148,6 +148,7 @@ async def burst(patients: int) -> None:
 async def limited(prompts: int) -> None:
     fake = FakeTelegram()
     await fake.start()
+    fake.meet(*(1_000_000 + i for i in range(1, prompts + 1)))  # they have opened the bot
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/bench.sqlite3"
         await asyncio.to_thread(upgrade, url)

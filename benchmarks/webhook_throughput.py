@@ -147,6 +147,9 @@ async def main(updates: int) -> None:
         await asyncio.to_thread(upgrade, database_url)
         assert fake.stdout is not None
         bot_api = f"http://127.0.0.1:{int(await fake.stdout.readline())}"
+        async with aiohttp.ClientSession() as http:  # the users have opened the bot
+            users = [10_000 + i for i in range(USERS)]
+            await http.post(f"{bot_api}/control/meet", json=users)
         print(f"{updates} text updates from {USERS} users, posted {IN_FLIGHT} at a time")
         for instances in (1, 2, 3):
             rate = await measure(instances, updates, database_url, bot_api)

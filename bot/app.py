@@ -16,6 +16,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -265,7 +266,13 @@ async def register_commands(app: Application) -> None:  # type: ignore[type-arg]
         await app.bot.set_my_commands(patients, language_code=code)
         for staff_id in sorted(d.settings.staff_ids):
             scope = BotCommandScopeChat(staff_id)
-            await app.bot.set_my_commands(staff_menu, scope=scope, language_code=code)
+            try:
+                await app.bot.set_my_commands(staff_menu, scope=scope, language_code=code)
+            except BadRequest as error:  # "chat not found": they have not opened the bot yet
+                log.warning(
+                    "no staff menu for one of STAFF_IDS (%s): they need to open the bot first",
+                    error.message,
+                )
 
 
 class AnotherInstanceRunning(RuntimeError):

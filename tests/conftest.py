@@ -161,6 +161,7 @@ async def running_bot(
 ) -> AsyncIterator[RunningBot]:
     """The real Application polling the fake server, on a migrated SQLite database."""
     await upgrade_async(sqlite_url)
+    fake_telegram.meet(9001)  # the staff member has opened the bot before being listed
     settings = make_settings(fake_telegram, sqlite_url, staff_ids="9001")
     async with bot_running(fake_telegram, settings, clock) as bot:
         yield bot
@@ -178,9 +179,18 @@ async def consent(bot: RunningBot, user: int = 501, language_code: str = "en") -
 
 
 async def seed_patients(
-    url: str, count: int, *, first_id: int = 1, language: str = "en", now: datetime | None = None
+    url: str,
+    count: int,
+    *,
+    meet: FakeTelegram | None = None,
+    first_id: int = 1,
+    language: str = "en",
+    now: datetime | None = None,
 ) -> list[int]:
-    """Consented patients straight into the database; returns their Telegram ids."""
+    """Consented patients straight into the database; returns their Telegram ids.
+
+    `meet`: the fake Bot API learns they have opened the bot (else it says "chat not found").
+    """
     from sqlalchemy import insert
 
     from bot.storage.models import Patient
@@ -204,6 +214,8 @@ async def seed_patients(
             )
     finally:
         await engine.dispose()
+    if meet is not None:
+        meet.meet(*ids)
     return ids
 
 

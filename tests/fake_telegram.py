@@ -51,6 +51,18 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)>")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _NAMED_ENTITIES = frozenset({"&lt;", "&gt;", "&amp;", "&quot;"})
 MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA, MAX_ALERT = 4096, 1024, 64, 200
+CHAT_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendVenue",
+        "sendLocation",
+        "copyMessage",
+        "editMessageText",
+        "sendChatAction",
+        "setMyCommands",
+    }
+)
 
 
 def html_problem(text: str) -> tuple[str | None, int]:
@@ -174,6 +186,8 @@ class FakeTelegram:
         self._faults: dict[str, list[Fault]] = {}
         self._runner: web.AppRunner | None = None
         self._closing = False
+        # Telegram only lets a bot write to chats that have written to it ("chat not found").
+        self.chats: set[int] = set()
         self.port = 0
         self.file_ids: set[str] = set()  # every file id this server gave out
 
@@ -187,6 +201,7 @@ class FakeTelegram:
         app.router.add_post("/control/messages", self._control_messages)
         app.router.add_get("/control/wait", self._control_wait)
         app.router.add_get("/control/count", self._control_count)
+        app.router.add_post("/control/meet", self._control_meet)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -202,6 +217,10 @@ class FakeTelegram:
             await self._runner.cleanup()
 
     # ---- what tests do -------------------------------------------------------------------------
+    def meet(self, *chat_ids: int) -> None:
+        """These users have opened the bot before (patients seeded straight into a database)."""
+        self.chats.update(chat_ids)
+
     def fail_next(self, method: str, fault: Fault, times: int = 1) -> None:
         """Answer the next `times` calls of `method` with `fault`."""
         self._faults.setdefault(method, []).extend([fault] * times)
@@ -209,6 +228,10 @@ class FakeTelegram:
     async def push_update(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         update = {"update_id": update_id, **update}
+        for part in update.values():
+            if isinstance(part, dict):
+                chat = (part.get("message") or part).get("chat") or {}
+                self.meet(*(i for i in (chat.get("id"), (part.get("from") or {}).get("id")) if i))
         async with self._changed:
             self._updates.append(update)
             self._changed.notify_all()
@@ -341,7 +364,7 @@ class FakeTelegram:
         if method == "getUpdates":
             await self._record(method, params)
             return self._ok(await self._get_updates(params))
-        refused = refusal(method, params)
+        refused = refusal(method, params) or self._unknown_chat(method, params)
         if refused:
             await self._record(method, params, ok=False)
             body = {"ok": False, "error_code": 400, "description": f"Bad Request: {refused}"}
@@ -399,6 +422,18 @@ class FakeTelegram:
             return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(value.data)}
         return {"file_id": str(value), "file_unique_id": str(value)}
 
+    def _unknown_chat(self, method: str, params: dict[str, Any]) -> str | None:
+        scope = params.get("scope") if method == "setMyCommands" else None
+        chat = scope.get("chat_id") if isinstance(scope, dict) else params.get("chat_id")
+        if method in CHAT_METHODS and chat is not None and int(chat) not in self.chats:
+            return "chat not found"
+        return None
+
+    async def _control_meet(self, request: web.Request) -> web.Response:
+        """Another process (a benchmark) seeded patients who have opened the bot: [id, ...]."""
+        self.meet(*(int(i) for i in await request.json()))
+        return self._ok(True)
+
     async def _control_messages(self, request: web.Request) -> web.Response:
         """Another process (a benchmark) has users send texts: [[user_id, text], ...]."""
         for user_id, text in await request.json():
@@ -418,7 +453,7 @@ class FakeTelegram:
     async def _record(self, method: str, params: dict[str, Any], ok: bool = True) -> None:
         async with self._changed:
             self.calls.append(Call(method, params, ok=ok))
-            self.counts[method] += 1
+            self.counts[method] += ok  # what users actually received
             self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -144,6 +144,8 @@ async def test_a_file_id_telegram_refuses_is_replaced_by_a_new_upload(
     refused, uploaded = (await fake.wait_calls("sendPhoto", 3))[1:]
     assert not refused.ok and isinstance(refused.params["photo"], str)
     assert uploaded.ok and uploaded.upload("photo").data.startswith(b"\x89PNG")
+    await fake.send_text(PATIENT, "/help")  # handled after the new file id is stored
+    await fake.wait_calls("sendMessage", 3, chat_id=PATIENT)
     [row] = await stored(running_bot.settings.database_url, UploadedFile)
     assert row.file_id in running_bot.fake.file_ids
 

@@ -140,7 +140,8 @@ async def _bot(
     fake: FakeTelegram, url: str, clock: FakeClock, *, rate: float = 10_000, **settings: object
 ) -> AsyncIterator[RunningBot]:
     await upgrade_async(url)
-    values = make_settings(fake, url, staff_ids="9001", **settings)
+    settings = {"staff_ids": "9001", **settings}
+    values = make_settings(fake, url, **settings)
     async with bot_running(fake, values, clock, rate=rate) as bot:
         yield bot
 
@@ -153,7 +154,7 @@ async def test_stop_takes_effect_within_a_second_of_sends(
 
 
 async def _stop_mid_broadcast(bot: RunningBot) -> None:
-    recipients = await seed_patients(bot.settings.database_url, 400)
+    recipients = await seed_patients(bot.settings.database_url, 400, meet=bot.fake)
     count = await _broadcast(bot)
     sending = await _press(bot, count.buttons()[0]["callback_data"])
     tick = asyncio.create_task(bot.tick())
@@ -174,13 +175,13 @@ async def _stop_mid_broadcast(bot: RunningBot) -> None:
 async def test_a_session_reminder_that_timed_out_is_not_sent_again(
     fake_telegram: FakeTelegram, sqlite_url: str, clock: FakeClock
 ) -> None:
-    async with _bot(fake_telegram, sqlite_url, clock, telegram_timeout=0.3) as bot:
+    async with _bot(fake_telegram, sqlite_url, clock, telegram_timeout=0.5) as bot:
         await _timed_out_reminder(bot)
 
 
 async def _timed_out_reminder(bot: RunningBot) -> None:
     await _reminder_due(bot)
-    bot.fake.fail_next("sendMessage", Fault(200, "", delay=1.0))
+    bot.fake.fail_next("sendMessage", Fault(200, "", delay=1.5))
     await bot.tick()
     [first, _second] = sorted(
         await stored(bot.settings.database_url, Delivery, kind="reminder"), key=lambda d: d.due_at
@@ -220,7 +221,7 @@ async def test_shutdown_stops_taking_updates_and_sending_at_once(
     fake_telegram: FakeTelegram, sqlite_url: str, clock: FakeClock
 ) -> None:
     async with _bot(fake_telegram, sqlite_url, clock, rate=20) as bot:  # 10 s for everyone
-        await seed_patients(sqlite_url, 200)
+        await seed_patients(sqlite_url, 200, meet=fake_telegram)
         count = await _broadcast(bot)
         await _press(bot, count.buttons()[0]["callback_data"])
         tick = asyncio.create_task(bot.tick())
@@ -292,7 +293,7 @@ async def test_replies_and_progress_edits_share_the_broadcast_rate(
 ) -> None:
     rate = 4
     async with _bot(fake_telegram, sqlite_url, clock, rate=rate) as bot:
-        await seed_patients(sqlite_url, 8)
+        await seed_patients(sqlite_url, 8, meet=fake_telegram)
         count = await _broadcast(bot)
         await _press(bot, count.buttons()[0]["callback_data"])
         tick = asyncio.create_task(bot.tick())
@@ -308,3 +309,13 @@ async def test_replies_and_progress_edits_share_the_broadcast_rate(
     ]
     assert len(messages) >= 8 + 4
     assert _busiest_second(messages) <= rate + 1, "one budget for every message the bot sends"
+
+
+async def test_a_staff_member_who_never_opened_the_bot_does_not_stop_it(
+    fake_telegram: FakeTelegram, sqlite_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with _bot(fake_telegram, sqlite_url, clock, staff_ids="9002") as bot:
+        refused = [c for c in fake_telegram.calls_to("setMyCommands") if not c.ok]
+        assert refused and all(c.params["scope"]["chat_id"] == 9002 for c in refused)
+        assert "they need to open the bot first" in caplog.text
+        await consent(bot)  # everyone else is served

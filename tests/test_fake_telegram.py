@@ -9,6 +9,7 @@ from tests.fake_telegram import FakeTelegram
 
 
 async def _call(fake: FakeTelegram, method: str, params: dict[str, object]) -> dict[str, object]:
+    fake.meet(1)  # chat 1 has opened the bot
     async with (
         aiohttp.ClientSession() as session,
         session.post(f"{fake.base_url}123:T/{method}", json=params) as response,
@@ -50,3 +51,16 @@ async def test_callback_data_over_64_bytes_is_refused(fake_telegram: FakeTelegra
         fake_telegram, "sendMessage", {"chat_id": 1, "text": "t", "reply_markup": markup("é" * 33)}
     )
     assert ok["ok"] is True and too_long["description"] == "Bad Request: BUTTON_DATA_INVALID"
+
+
+async def test_a_chat_that_never_opened_the_bot_is_not_found(fake_telegram: FakeTelegram) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{fake_telegram.base_url}123:T/sendMessage", json={"chat_id": 77, "text": "hi"}
+        ) as response,
+    ):
+        body = await response.json()
+    assert body == {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+    await fake_telegram.send_text(77, "/start")
+    assert (await _call(fake_telegram, "sendMessage", {"chat_id": 77, "text": "hi"}))["ok"]

@@ -69,10 +69,10 @@ async def _wait_for(predicate: object, timeout: float) -> None:
         await asyncio.sleep(0.1)
 
 
-async def _reminders_due(url: str, count: int) -> list[int]:
+async def _reminders_due(fake: FakeTelegram, url: str, count: int) -> list[int]:
     """`count` patients, each with a session in 3 h whose 2 h reminder fell due a minute ago."""
     now = datetime.now(UTC)
-    ids = await seed_patients(url, count, now=now)
+    ids = await seed_patients(url, count, meet=fake, now=now)
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
@@ -147,7 +147,7 @@ async def test_a_second_run_on_the_same_sqlite_file_refuses_and_sends_nothing(
 async def test_two_instances_on_postgres_send_2000_reminders_once_through_a_hard_kill(
     fake_telegram: FakeTelegram, postgres_url: str, tmp_path: Path
 ) -> None:
-    recipients = await _reminders_due(postgres_url, 2000)
+    recipients = await _reminders_due(fake_telegram, postgres_url, 2000)
     env = _env(fake_telegram, postgres_url)
 
     # Waits count calls (cheap): a scan of every call on each one would slow the fake server,

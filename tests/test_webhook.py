@@ -128,7 +128,7 @@ async def test_health_is_503_when_the_database_does_not_answer(
 async def test_send_now_on_a_standby_instance_wakes_the_leader(
     fake_telegram: FakeTelegram, postgres_url: str
 ) -> None:
-    [patient] = await seed_patients(postgres_url, 1)
+    [patient] = await seed_patients(postgres_url, 1, meet=fake_telegram)
     stop = asyncio.Event()
     ports, tasks = [], []
     for _ in range(2):  # the first leads; the second stands by and takes the staff member's taps

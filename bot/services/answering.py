@@ -161,6 +161,7 @@ class Answerer:
             store=self.store,
             topic_ids=topic_ids_of(content.topics),
         )
+        self.store.release()  # the indexes hold their rows; the cache's copy would be dead weight
         self._matchers = {
             language: HybridMatcher(
                 lexical=TopicMatcher(

@@ -103,6 +103,10 @@ class VectorStore:
             self._known = {**_read(self.shipped), **_read(self._path)}
         return self._known
 
+    def release(self) -> None:
+        """Forget the loaded vectors (the indexes keep their own rows); read again when needed."""
+        self._known = None
+
     def write_shipped(self, texts: Sequence[str]) -> None:
         """Store these texts' vectors in the package (half precision: 2 MB a thousand texts)."""
         vectors = self.vectors(texts)
