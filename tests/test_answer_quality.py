@@ -87,8 +87,8 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # The floors are the figures measured when the hybrid matcher and the semantic net landed
 # (README, "How well it understands"); a change that lowers them must say why.
 BLIND_FLOORS = {
-    "en": {"top1": 0.94, "off_topic_answered": 0, "urgent": 0.93, "calm_flagged": 0.07},
-    "ja": {"top1": 0.94, "off_topic_answered": 0, "urgent": 0.93, "calm_flagged": 0.11},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.93, "calm_flagged": 0.07},
+    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.94, "calm_flagged": 0.10},
 }
 
 
