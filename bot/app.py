@@ -340,6 +340,7 @@ async def serve(
             await app.stop()
     finally:
         app.bot_data[DEPS_KEY].renderer.shutdown()
+        app.bot_data[DEPS_KEY].answerer.close()
         d.metrics.leader.set(0)
         await leadership.release()
         await engine.dispose()

@@ -20,6 +20,7 @@ MESSAGE_METHODS = frozenset(
     {
         "sendMessage",
         "sendPhoto",
+        "sendDocument",
         "sendVenue",
         "sendLocation",
         "copyMessage",

@@ -55,6 +55,7 @@ CHAT_METHODS = frozenset(
     {
         "sendMessage",
         "sendPhoto",
+        "sendDocument",
         "sendVenue",
         "sendLocation",
         "copyMessage",
@@ -108,8 +109,9 @@ def refusal(method: str, params: dict[str, Any]) -> str | None:
                 return "BUTTON_DATA_INVALID"
     if method == "answerCallbackQuery" and len(str(params.get("text", ""))) > MAX_ALERT:
         return "MESSAGE_TOO_LONG"
-    field, limit = ("caption", MAX_CAPTION) if method == "sendPhoto" else ("text", MAX_TEXT)
-    if method not in ("sendMessage", "editMessageText", "sendPhoto") or field not in params:
+    captioned = method in ("sendPhoto", "sendDocument", "editMessageCaption")
+    field, limit = ("caption", MAX_CAPTION) if captioned else ("text", MAX_TEXT)
+    if not (captioned or method in ("sendMessage", "editMessageText")) or field not in params:
         return None
     text = str(params[field])
     length = len(text)

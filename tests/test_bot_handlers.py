@@ -307,3 +307,17 @@ async def test_a_japanese_speaking_patients_journey(running_bot: RunningBot) -> 
     await fake.send_text(user, "股の間がしびれます", language_code="ja")
     urgent = (await fake.wait_calls("sendMessage", 13, chat_id=user))[-1]
     assert "119番" in urgent.text.splitlines()[0], "Japanese script is answered in Japanese"
+
+
+async def test_in_a_group_urgent_wording_only_the_semantic_net_knows_still_gets_advice(
+    running_bot: RunningBot,
+) -> None:
+    fake, group = running_bot.fake, -100125
+    await fake.send_text(
+        PATIENT,
+        "@fuji_wellness_test_bot back ache and I've been pooping myself without realising",
+        chat_type="group",
+        chat_id=group,
+    )
+    [reply] = await fake.wait_calls("sendMessage", 1, chat_id=group)
+    assert "Call 119" in reply.text.splitlines()[0]

@@ -29,7 +29,7 @@ def png(width: int, height: int) -> bytes:
 async def test_an_uploaded_photo_is_recorded_and_its_file_id_works_afterwards(
     fake_telegram: FakeTelegram,
 ) -> None:
-    fake_telegram.meet(CHAT)  # Telegram refuses chats that never opened the bot
+    fake_telegram.meet(CHAT)
     async with Bot("1:T", base_url=fake_telegram.base_url) as bot:
         sent = await bot.send_photo(CHAT, png(800, 600), caption="first")
         [call] = fake_telegram.calls_to("sendPhoto", CHAT)

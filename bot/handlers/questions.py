@@ -174,9 +174,8 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if text is None:
         return
     language = await language_of(update, context, text)
-    triage = d.answerer.checker.check(text)
-    if triage.rule is not None:
-        reply = d.answerer.urgent_reply(triage.rule.tier, triage.rule.reason, language)
+    reply = await d.answerer.answer_off_loop(text, language)  # both nets, as in a private chat
+    if reply.urgent:
         await message.reply_text(reply.html, parse_mode=ParseMode.HTML)
         return
     texts = d.texts(language)

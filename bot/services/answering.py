@@ -233,6 +233,10 @@ class Answerer:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, self.answer, message, language)
 
+    def close(self) -> None:
+        """Stop the answering thread (at shutdown); a question in progress is dropped."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
     def matcher(self, language: str) -> HybridMatcher:
         """The topic matcher that serves `language` (tuning and benchmarks read its signals)."""
         return self._matchers[self.content_language(language)]
