@@ -81,11 +81,7 @@ def evaluate(name: str, encoder: Encoder, *, expand: bool) -> None:
         for language in ("en", "ja"):
             tuned = tune_language(answerer, halves, language)
             matcher = answerer.matcher(language)
-            matcher.parameters = FusionParameters(
-                **{  # type: ignore[arg-type]
-                    k: tuple(v) if isinstance(v, list) else v for k, v in tuned.items()
-                }
-            )
+            matcher.parameters = FusionParameters.from_spec(tuned)
             asked = questions(language, blind=True, part="test")
             on = [q for q in asked if q.topic]
             right = sum(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -70,22 +71,24 @@ class FusionParameters:
     threshold: float
 
     @classmethod
+    def from_spec(cls, p: Mapping[str, Any]) -> FusionParameters:
+        """One language's parameters as the tuning script writes them."""
+        return cls(
+            body_weight=float(p["body_weight"]),
+            lexical_weight=float(p["lexical_weight"]),
+            lexical_half=float(p["lexical_half"]),
+            mean=tuple(p["mean"]),
+            scale=tuple(p["scale"]),
+            weights=tuple(p["weights"]),
+            bias=float(p["bias"]),
+            threshold=float(p["threshold"]),
+        )
+
+    @classmethod
     def load(cls, path: Path = TUNED_FILE) -> dict[str, FusionParameters]:
         """Per-language parameters from the tuning script's output."""
         spec = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            language: cls(
-                body_weight=float(p["body_weight"]),
-                lexical_weight=float(p["lexical_weight"]),
-                lexical_half=float(p["lexical_half"]),
-                mean=tuple(p["mean"]),
-                scale=tuple(p["scale"]),
-                weights=tuple(p["weights"]),
-                bias=float(p["bias"]),
-                threshold=float(p["threshold"]),
-            )
-            for language, p in spec["topics"].items()
-        }
+        return {language: cls.from_spec(p) for language, p in spec["topics"].items()}
 
 
 class SemanticTopicIndex:
