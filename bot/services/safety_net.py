@@ -71,7 +71,8 @@ class SemanticSafetyNet:
     def check(self, vector: Vectors) -> Tier | None:
         """The tier of urgent advice the message needs, or None when its neighbours are calm."""
         similarity = self._vectors @ vector
-        nearest = np.argsort(-similarity)[: self.parameters.neighbours]
+        k = min(self.parameters.neighbours, len(similarity))
+        nearest = np.argpartition(-similarity, k - 1)[:k]
         urgent, calm = nearest[self._urgent[nearest]], nearest[~self._urgent[nearest]]
         vote = float(similarity[urgent].sum() - similarity[calm].sum())
         if vote <= self.parameters.margin:

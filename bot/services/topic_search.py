@@ -125,23 +125,42 @@ class SemanticTopicIndex:
                 off_topic.append(example.text)
             elif example.topic_id in position:
                 asks.append((position[example.topic_id], example.text))
+        asks.sort(key=lambda row: row[0])  # grouped by topic: one reduceat finds each maximum
+        paragraphs.sort(key=lambda row: row[0])
         texts = [t for _, t in asks] + [t for _, t in paragraphs] + off_topic
         self.texts = texts
-        vectors = store.vectors(texts)
-        self._ask_owner = np.array([owner for owner, _ in asks])
-        self._asks = vectors[: len(asks)]
-        self._paragraph_owner = np.array([owner for owner, _ in paragraphs])
-        self._paragraphs = vectors[len(asks) : len(asks) + len(paragraphs)]
-        self._off_topic = vectors[len(asks) + len(paragraphs) :]
+        # One matrix, so a question costs one matrix product instead of three.
+        self._vectors = np.ascontiguousarray(store.vectors(texts))
+        self._asks = _Groups([owner for owner, _ in asks], start=0)
+        self._paragraphs = _Groups([owner for owner, _ in paragraphs], start=len(asks))
+        self._off_topic_start = len(asks) + len(paragraphs)
 
     def similarities(self, vector: Vectors) -> tuple[Vectors, Vectors, float]:
         """Per topic: closest question or title, closest paragraph; closest off-topic line."""
-        asked = np.full(len(self.topic_ids), -1.0, dtype=np.float32)
-        np.maximum.at(asked, self._ask_owner, self._asks @ vector)
-        answered = np.full(len(self.topic_ids), -1.0, dtype=np.float32)
-        np.maximum.at(answered, self._paragraph_owner, self._paragraphs @ vector)
-        off_topic = float(np.max(self._off_topic @ vector)) if len(self._off_topic) else -1.0
-        return asked, answered, off_topic
+        similarity = self._vectors @ vector
+        off_topic = similarity[self._off_topic_start :]
+        closest_off_topic = float(off_topic.max()) if len(off_topic) else -1.0
+        size = len(self.topic_ids)
+        return self._asks.best(similarity, size), self._paragraphs.best(similarity, size), (
+            closest_off_topic
+        )
+
+
+class _Groups:
+    """Consecutive rows of the index that belong to the same topics, in topic order."""
+
+    def __init__(self, owners: list[int], *, start: int) -> None:
+        firsts = [i for i, owner in enumerate(owners) if i == 0 or owner != owners[i - 1]]
+        self._owners = np.array([owners[i] for i in firsts], dtype=np.int64)
+        self._starts = np.array(firsts, dtype=np.int64) + start
+        self._end = start + len(owners)
+
+    def best(self, similarity: Vectors, size: int) -> Vectors:
+        """Each topic's highest similarity among its rows; -1 for a topic without rows."""
+        best = np.full(size, -1.0, dtype=np.float32)
+        if len(self._starts):
+            best[self._owners] = np.maximum.reduceat(similarity[: self._end], self._starts)
+        return best
 
 
 def features(

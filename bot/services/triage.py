@@ -77,6 +77,10 @@ class RedFlagChecker:
             for r in spec["rules"]
         )
         self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
+        self._fine_after = re.compile(spec["fine_after"]["en"])
+        self._negative_word = re.compile(spec["negative_word"]["en"])
+        self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
+        self._now = {lang: re.compile(p) for lang, p in spec["now"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
         self._hypothetical = {lang: re.compile(p) for lang, p in spec["hypothetical"].items()}
         self._definition = {lang: re.compile(p) for lang, p in spec["definition"].items()}
@@ -84,6 +88,7 @@ class RedFlagChecker:
         self._signs = sorted(
             {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
         )
+        self._past_signs = frozenset(self._signs) - set(spec["history"])
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
@@ -97,25 +102,53 @@ class RedFlagChecker:
         before = text[sentence_start + 1 : match.start()]
         # "no fever but I can't pee": a negation does not reach past "but".
         before = _CLAUSE_BREAK.split(before)[-1]
-        return bool(self._negation["en"].search(before))
+        if self._negation["en"].search(before):
+            return True
+        # "bladder control fine", "my back is back to normal"; not "can't walk fine".
+        return bool(
+            self._fine_after.match(text, match.end())
+            and not self._negative_word.search(match.group())
+        )
+
+    def _in_the_past(self, text: str, match: re.Match[str]) -> bool:
+        """The sign sits in a sentence about the past, with nothing about now ("years ago, healed")."""
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+        end_mark = _SENTENCE_END.search(text, match.end())
+        sentence = text[start : end_mark.start() if end_mark else len(text)]
+        return any(self._past[lang].search(sentence) for lang in ("en", "ja")) and not any(
+            self._now[lang].search(sentence) for lang in ("en", "ja")
+        )
+
+    def _discounted(self, text: str, match: re.Match[str], language: str, concept: str) -> bool:
+        """A mention that is not a sign the writer has now: denied, or history long settled."""
+        if self._negated(text, match, language):
+            return True
+        # A cancer or an operation counts however long ago it was; a fall or a fever does not.
+        # Context (where it hurts, who) is never history: only signs are.
+        return concept in self._past_signs and self._in_the_past(text, match)
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
             for pattern in self._concepts[concept].get(language, []):
-                if any(not self._negated(text, m, language) for m in pattern.finditer(text)):
+                if any(
+                    not self._discounted(text, m, language, concept)
+                    for m in pattern.finditer(text)
+                ):
                     return True
         return False
 
     def _denied(self, text: str) -> bool:
         """Signs are named only to be denied: some mention, and every mention negated."""
         mentions = [
-            (m, language)
+            (m, language, concept)
             for concept in self._signs
             for language in ("en", "ja")
             for pattern in self._concepts[concept].get(language, [])
             for m in pattern.finditer(text)
         ]
-        return bool(mentions) and all(self._negated(text, m, lang) for m, lang in mentions)
+        return bool(mentions) and all(
+            self._discounted(text, m, lang, concept) for m, lang, concept in mentions
+        )
 
     def _is_informational(self, sentence: str) -> bool:
         """A question about a condition in general, a hypothetical, a definition or hearsay."""
