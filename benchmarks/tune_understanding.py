@@ -22,7 +22,7 @@ from bot.i18n import Texts
 from bot.services.answering import EXAMPLES_NAME, Answerer, ClinicFacts
 from bot.services.content import load_content
 from bot.services.matching import LexicalScores
-from bot.services.safety_net import SemanticSafetyNet
+from bot.services.safety_net import NetParameters, SemanticSafetyNet
 from bot.services.semantic import Vectors
 from bot.services.topic_search import (
     TUNED_FILE,
@@ -37,8 +37,10 @@ from tests.datasets import Message, Question, questions, red_flag_messages
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
 CONTENT = REPO_ROOT / "content"
 FOLDS = 5
-# Leave room between the tuning figure and the promise (≤ 5 % of calm messages flagged).
-CALM_BUDGET = 0.03
+# The net's own share of false alarms on the tuning parts; the rules' (at most 1 % there) come on top,
+# and the promise is ≤ 5 % in all.
+CALM_BUDGET = 0.04
+QUESTION_BUDGET = 0.02
 GRID = list(itertools.product([0.0, 0.3, 0.6, 1.0], [0.2, 0.4, 0.7, 1.0, 1.5], [2.0, 5.0, 10.0]))
 
 
@@ -186,41 +188,55 @@ def tune_language(answerer: Answerer, halves: list[Answerer], language: str) -> 
     }
 
 
-def tune_safety_net(answerer: Answerer) -> dict[str, float]:
-    """Pick the vote on the net ALONE: the rules were written against these very messages, so
-    what they leave over says nothing about the new wording the net is there for."""
-    messages: list[Message] = [
-        m for language in ("en", "ja") for m in red_flag_messages(language, blind=True, part="tune")
-    ]
-    seen = [
-        (m, answerer.embed(m.text))
-        for m in messages
-        if not answerer.checker.check(m.text).informational
-    ]
-    urgent = sum(m.urgent for m in messages)
-    calm = len(messages) - urgent
+def tune_safety_net(answerer: Answerer, language: str) -> dict[str, float]:
+    """Pick one language's vote on the net ALONE: the rules were written against these very
+    messages, so what they leave over says nothing about the new wording the net is there for.
+
+    Calm messages and ordinary questions both count against it: a question the net flags is a
+    patient who gets an alarm instead of an answer.
+    """
+    messages: list[Message] = red_flag_messages(language, blind=True, part="tune")
+    asked = [q.text for blind in (True, False) for q in questions(language, blind=blind, part="tune")]
+
+    def seen(text: str) -> Vectors | None:
+        triage = answerer.checker.check(text)
+        if triage.informational or triage.reassured or triage.general:
+            return None  # the net never sees these (a rule's catch still counts: see above)
+        return answerer.embed(text)
+
+    urgent = [seen(m.text) for m in messages if m.urgent]
+    calm = [seen(m.text) for m in messages if not m.urgent]
+    ordinary = [seen(text) for text in asked]
     net: SemanticSafetyNet = answerer.safety_net
     results = []
-    for k, margin in itertools.product([5, 7, 9, 13, 17], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]):
+    margins = [m / 2 for m in range(2, 17)]
+    for k, margin in itertools.product([5, 7, 9, 13, 17, 21, 25], margins):
         if margin >= k:
             continue
-        net.parameters = replace(net.parameters, neighbours=k, margin=margin)
-        caught = sum(net.check(v) is not None for m, v in seen if m.urgent)
-        flagged = sum(net.check(v) is not None for m, v in seen if not m.urgent)
-        results.append((caught, flagged, k, margin))
-    within = [r for r in results if r[1] <= CALM_BUDGET * calm] or results
-    best = max(within, key=lambda r: (r[0], -r[1], -r[2]))
-    for caught, flagged, k, margin in sorted(within, key=lambda r: (-r[0], r[1]))[:6]:
+        net.parameters = {language: NetParameters(neighbours=k, margin=margin)}
+
+        def flags(vectors: list[Vectors | None]) -> int:
+            return sum(v is not None and net.check(v, language) is not None for v in vectors)
+
+        results.append((flags(urgent), flags(calm), flags(ordinary), k, margin))
+    within = [
+        r
+        for r in results
+        if r[1] <= CALM_BUDGET * len(calm) and r[2] <= QUESTION_BUDGET * len(ordinary)
+    ] or results
+    best = max(within, key=lambda r: (r[0], -r[1] - r[2], -r[3]))
+    for caught, flagged, questioned, k, margin in sorted(within, key=lambda r: (-r[0], r[1]))[:5]:
         print(
-            f"   k={k:<2} margin={margin:<4} net alone: urgent {caught}/{urgent}  calm flagged "
-            f"{flagged}/{calm}"
+            f"   {language} k={k:<2} margin={margin:<4} net alone: urgent {caught}/{len(urgent)}"
+            f"  calm flagged {flagged}/{len(calm)}  questions flagged {questioned}/{len(ordinary)}"
         )
     print(
-        f"safety net: chose k={best[2]}, margin={best[3]} (most urgent caught by the net alone "
-        f"with at most {CALM_BUDGET:.0%} of calm flagged): urgent {best[0]}/{urgent}, "
-        f"calm {best[1]}/{calm}"
+        f"{language} safety net: chose k={best[3]}, margin={best[4]} (most urgent caught by the net "
+        f"alone with at most {CALM_BUDGET:.0%} of calm messages and {QUESTION_BUDGET:.0%} of "
+        f"questions flagged): urgent {best[0]}/{len(urgent)}, calm {best[1]}/{len(calm)}, "
+        f"questions {best[2]}/{len(ordinary)}"
     )
-    return {"neighbours": best[2], "margin": best[3]}
+    return {"neighbours": best[3], "margin": best[4]}
 
 
 def off_topic_examples(language: str) -> list[Example]:
@@ -252,7 +268,7 @@ def main() -> None:
         "topics": {
             language: tune_language(answerer, halves, language) for language in ("en", "ja")
         },
-        "safety_net": tune_safety_net(answerer),
+        "safety_net": {language: tune_safety_net(answerer, language) for language in ("en", "ja")},
     }
     if "--write" in sys.argv:
         TUNED_FILE.write_text(json.dumps(tuned, indent=1, ensure_ascii=False) + "\n")

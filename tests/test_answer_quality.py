@@ -87,8 +87,8 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # The floors are the figures measured when the hybrid matcher and the semantic net landed
 # (README, "How well it understands"); a change that lowers them must say why.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.93, "calm_flagged": 0.07},
-    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.94, "calm_flagged": 0.10},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.05},
+    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.07},
 }
 
 
@@ -209,3 +209,44 @@ def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
         1,
         512,
     )
+
+
+# --- Rules that read history, hypotheticals and denials (checked on new independent messages). ---
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Years ago both my legs went numb after a car crash, all healed. My lower back is just stiff.",
+        "Bladder control fine, legs fine, my lower back aches after gardening",
+        "If I ever start losing weight without trying, should I tell you?",
+        "Breast cancer 15 years ago, all clear, and my back ache is the same mild one as always.",
+        "Slipped in the shower and landed on my hip, I'm 30, got up straight away and walking fine.",
+        "冷や汗とかめまいはないです。デスクワークのあとの腰痛です",
+        "転んだりぶつけたりはしてないです。朝、腰がこわばるだけ",
+        "万が一、股のあたりがしびれてきたらどうすればいいですか？",
+        "昔、交通事故で腰を痛めましたが、もう治りました。今は肩こりが気になります",
+        "正座のあと両足がしびれたけど、数分で戻りました。腰は少し重いです",
+    ],
+)
+def test_history_hypotheticals_and_denials_are_not_alarms(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.checker.check(message).rule is None
+    assert not answerer.answer(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I had disc surgery years ago and since yesterday I can't pee",  # history, then now
+        "Cancer 10 years ago, all clear, but this back pain is new and wakes me every night",
+        "My grandma (84) fell in the kitchen, her hip hurts though she can walk",  # walking ≠ fine
+        "I nearly passed out and my back pain suddenly got much worse",
+        "両足ともしびれてて、トイレに行きたいのに出にくい",  # 「ともし」 is not 「もし」
+        "乳がんの治療が終わって2年、ここ数週間腰が痛くて、寝ていても楽にならない",
+        "股のしびれとか、おしっこも出ない",  # a comma ends the reach of a later 「ない」
+    ],
+)
+def test_signs_of_now_stay_urgent_beside_history_and_denials(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.answer(message).urgent

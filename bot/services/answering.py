@@ -150,8 +150,15 @@ class Answerer:
             for language in texts.languages
             if rule.reason != UNCLEAR_REASON
         ]
+        # Patients' questions about the topics are calm neighbours: a question about bowel and
+        # back pain must not be outvoted by urgent bladder stories alone.
+        asked = [
+            LabelledMessage(urgent=False, tier=None, text=example.text)
+            for example in examples or []
+            if example.topic_id is not None
+        ]
         self.safety_net = SemanticSafetyNet(
-            [*read_labelled_messages(EXAMPLES_FILE), *reasons],
+            [*read_labelled_messages(EXAMPLES_FILE), *reasons, *asked],
             store=self.store,
             parameters=NetParameters.load(TUNED_FILE),
         )
@@ -216,7 +223,8 @@ class Answerer:
         # The net reads meaning, not negation or mood: a denied sign or a general question is
         # left to the rules, which read both.
         skip_net = triage.reassured or triage.general
-        tier = None if skip_net else self.safety_net.check(vector)
+        # The net's vote is tuned per script: the message's own, not the patient's setting.
+        tier = None if skip_net else self.safety_net.check(vector, detect_language(message))
         if tier is not None:
             return self.urgent_reply(tier, UNCLEAR_REASON, language)
         match = self._matchers[self.content_language(language)].match(message, vector)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.services.semantic import Vectors, VectorStore
 from bot.services.triage import Tier
 
@@ -46,10 +47,13 @@ class NetParameters:
     margin: float
 
     @classmethod
-    def load(cls, path: Path) -> NetParameters:
-        """The parameters the tuning script wrote."""
+    def load(cls, path: Path) -> dict[str, NetParameters]:
+        """Per-language parameters the tuning script wrote (messages in each script sit apart)."""
         spec = json.loads(path.read_text(encoding="utf-8"))["safety_net"]
-        return cls(neighbours=int(spec["neighbours"]), margin=float(spec["margin"]))
+        return {
+            language: cls(neighbours=int(p["neighbours"]), margin=float(p["margin"]))
+            for language, p in spec.items()
+        }
 
 
 class SemanticSafetyNet:
@@ -60,7 +64,11 @@ class SemanticSafetyNet:
     """
 
     def __init__(
-        self, examples: Iterable[LabelledMessage], *, store: VectorStore, parameters: NetParameters
+        self,
+        examples: Iterable[LabelledMessage],
+        *,
+        store: VectorStore,
+        parameters: dict[str, NetParameters],
     ) -> None:
         self._examples = list(examples)
         self.texts = [e.text for e in self._examples]
@@ -68,14 +76,15 @@ class SemanticSafetyNet:
         self._urgent = np.array([e.urgent for e in self._examples])
         self.parameters = parameters
 
-    def check(self, vector: Vectors) -> Tier | None:
+    def check(self, vector: Vectors, language: str) -> Tier | None:
         """The tier of urgent advice the message needs, or None when its neighbours are calm."""
+        parameters = self.parameters.get(language) or self.parameters[DEFAULT_LANGUAGE]
         similarity = self._vectors @ vector
-        k = min(self.parameters.neighbours, len(similarity))
+        k = min(parameters.neighbours, len(similarity))
         nearest = np.argpartition(-similarity, k - 1)[:k]
         urgent, calm = nearest[self._urgent[nearest]], nearest[~self._urgent[nearest]]
         vote = float(similarity[urgent].sum() - similarity[calm].sum())
-        if vote <= self.parameters.margin:
+        if vote <= parameters.margin:
             return None
         # The tier most of the urgent neighbours share; a tie goes to the more urgent one.
         emergencies = sum(self._examples[i].tier is Tier.EMERGENCY for i in urgent)
