@@ -37,8 +37,8 @@ from tests.datasets import Message, Question, questions, red_flag_messages
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
 CONTENT = REPO_ROOT / "content"
 FOLDS = 5
-# The net's own share of false alarms on the tuning parts; the rules' (at most 1 % there) come on top,
-# and the promise is ≤ 5 % in all.
+# The net's own share of false alarms on the tuning parts; the rules' (at most 1 % there) come on
+# top, and the promise is ≤ 5 % in all.
 CALM_BUDGET = 0.04
 QUESTION_BUDGET = 0.02
 GRID = list(itertools.product([0.0, 0.3, 0.6, 1.0], [0.2, 0.4, 0.7, 1.0, 1.5], [2.0, 5.0, 10.0]))
@@ -196,7 +196,9 @@ def tune_safety_net(answerer: Answerer, language: str) -> dict[str, float]:
     patient who gets an alarm instead of an answer.
     """
     messages: list[Message] = red_flag_messages(language, blind=True, part="tune")
-    asked = [q.text for blind in (True, False) for q in questions(language, blind=blind, part="tune")]
+    asked = [
+        q.text for blind in (True, False) for q in questions(language, blind=blind, part="tune")
+    ]
 
     def seen(text: str) -> Vectors | None:
         triage = answerer.checker.check(text)
@@ -231,8 +233,8 @@ def tune_safety_net(answerer: Answerer, language: str) -> dict[str, float]:
             f"  calm flagged {flagged}/{len(calm)}  questions flagged {questioned}/{len(ordinary)}"
         )
     print(
-        f"{language} safety net: chose k={best[3]}, margin={best[4]} (most urgent caught by the net "
-        f"alone with at most {CALM_BUDGET:.0%} of calm messages and {QUESTION_BUDGET:.0%} of "
+        f"{language} safety net: chose k={best[3]}, margin={best[4]} (most urgent caught by the "
+        f"net alone with at most {CALM_BUDGET:.0%} of calm messages and {QUESTION_BUDGET:.0%} of "
         f"questions flagged): urgent {best[0]}/{len(urgent)}, calm {best[1]}/{len(calm)}, "
         f"questions {best[2]}/{len(ordinary)}"
     )

@@ -215,11 +215,11 @@ def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "message",
     [
-        "Years ago both my legs went numb after a car crash, all healed. My lower back is just stiff.",
+        "Years ago both my legs went numb after a car crash, all healed. My back is just stiff.",
         "Bladder control fine, legs fine, my lower back aches after gardening",
         "If I ever start losing weight without trying, should I tell you?",
         "Breast cancer 15 years ago, all clear, and my back ache is the same mild one as always.",
-        "Slipped in the shower and landed on my hip, I'm 30, got up straight away and walking fine.",
+        "Slipped in the shower, landed on my hip, I'm 30, got up straight away and walking fine.",
         "冷や汗とかめまいはないです。デスクワークのあとの腰痛です",
         "転んだりぶつけたりはしてないです。朝、腰がこわばるだけ",
         "万が一、股のあたりがしびれてきたらどうすればいいですか？",
@@ -227,9 +227,7 @@ def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
         "正座のあと両足がしびれたけど、数分で戻りました。腰は少し重いです",
     ],
 )
-def test_history_hypotheticals_and_denials_are_not_alarms(
-    answerer: Answerer, message: str
-) -> None:
+def test_history_hypotheticals_and_denials_are_not_alarms(answerer: Answerer, message: str) -> None:
     assert answerer.checker.check(message).rule is None
     assert not answerer.answer(message).urgent
 

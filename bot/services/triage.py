@@ -111,7 +111,7 @@ class RedFlagChecker:
         )
 
     def _in_the_past(self, text: str, match: re.Match[str]) -> bool:
-        """The sign sits in a sentence about the past, with nothing about now ("years ago, healed")."""
+        """The sign's sentence speaks of the past and not of now ("years ago, all healed")."""
         start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
         end_mark = _SENTENCE_END.search(text, match.end())
         sentence = text[start : end_mark.start() if end_mark else len(text)]
@@ -131,8 +131,7 @@ class RedFlagChecker:
         for language in ("en", "ja"):
             for pattern in self._concepts[concept].get(language, []):
                 if any(
-                    not self._discounted(text, m, language, concept)
-                    for m in pattern.finditer(text)
+                    not self._discounted(text, m, language, concept) for m in pattern.finditer(text)
                 ):
                     return True
         return False
