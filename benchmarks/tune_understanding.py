@@ -218,7 +218,9 @@ def tune_safety_net(answerer: Answerer, language: str) -> dict[str, float]:
         net.parameters = {language: NetParameters(neighbours=k, margin=margin)}
 
         def flags(vectors: list[Vectors | None]) -> int:
-            return sum(v is not None and net.check(v, language) is not None for v in vectors)
+            return sum(
+                v is not None and answerer.net_tier(v, language) is not None for v in vectors
+            )
 
         results.append((flags(urgent), flags(calm), flags(ordinary), k, margin))
     within = [

@@ -150,15 +150,8 @@ class Answerer:
             for language in texts.languages
             if rule.reason != UNCLEAR_REASON
         ]
-        # Patients' questions about the topics are calm neighbours: a question about bowel and
-        # back pain must not be outvoted by urgent bladder stories alone.
-        asked = [
-            LabelledMessage(urgent=False, tier=None, text=example.text)
-            for example in examples or []
-            if example.topic_id is not None
-        ]
         self.safety_net = SemanticSafetyNet(
-            [*read_labelled_messages(EXAMPLES_FILE), *reasons, *asked],
+            [*read_labelled_messages(EXAMPLES_FILE), *reasons],
             store=self.store,
             parameters=NetParameters.load(TUNED_FILE),
         )
@@ -223,14 +216,22 @@ class Answerer:
         # The net reads meaning, not negation or mood: a denied sign or a general question is
         # left to the rules, which read both.
         skip_net = triage.reassured or triage.general
+        scores = self.index.scores(vector)
         # The net's vote is tuned per script: the message's own, not the patient's setting.
-        tier = None if skip_net else self.safety_net.check(vector, detect_language(message))
+        tier = None if skip_net else self.net_tier(vector, detect_language(message), scores)
         if tier is not None:
             return self.urgent_reply(tier, UNCLEAR_REASON, language)
-        match = self._matchers[self.content_language(language)].match(message, vector)
+        match = self._matchers[self.content_language(language)].match(message, vector, scores)
         if match.topic_id is None:
             return self.fallback_reply(language)
         return self.topic_reply(match.topic_id, language)
+
+    def net_tier(
+        self, vector: Vectors, language: str, scores: Vectors | None = None
+    ) -> Tier | None:
+        """The semantic net's verdict; patients' topic questions join its calm neighbours."""
+        scores = self.index.scores(vector) if scores is None else scores
+        return self.safety_net.check(vector, language, calm=scores[self.index.example_rows])
 
     def known_texts(self) -> list[str]:
         """Every text whose vector the answerer holds (the package ships these vectors)."""

@@ -76,14 +76,20 @@ class SemanticSafetyNet:
         self._urgent = np.array([e.urgent for e in self._examples])
         self.parameters = parameters
 
-    def check(self, vector: Vectors, language: str) -> Tier | None:
-        """The tier of urgent advice the message needs, or None when its neighbours are calm."""
+    def check(self, vector: Vectors, language: str, calm: Vectors | None = None) -> Tier | None:
+        """The tier of urgent advice the message needs, or None when its neighbours are calm.
+
+        `calm` holds the message's similarity to further calm messages that the caller has
+        already scored (patients' questions about the topics, from the topic index).
+        """
         parameters = self.parameters.get(language) or self.parameters[DEFAULT_LANGUAGE]
-        similarity = self._vectors @ vector
+        own = self._vectors @ vector
+        similarity = own if calm is None else np.concatenate([own, calm])
         k = min(parameters.neighbours, len(similarity))
         nearest = np.argpartition(-similarity, k - 1)[:k]
-        urgent, calm = nearest[self._urgent[nearest]], nearest[~self._urgent[nearest]]
-        vote = float(similarity[urgent].sum() - similarity[calm].sum())
+        labelled = nearest[nearest < len(own)]
+        urgent = labelled[self._urgent[labelled]]
+        vote = float(2 * similarity[urgent].sum() - similarity[nearest].sum())
         if vote <= parameters.margin:
             return None
         # The tier most of the urgent neighbours share; a tie goes to the more urgent one.

@@ -108,13 +108,13 @@ class SemanticTopicIndex:
     ) -> None:
         self.topic_ids = topic_ids
         position = {topic_id: i for i, topic_id in enumerate(topic_ids)}
-        asks: list[tuple[int, str]] = []
+        asks: list[tuple[int, str, bool]] = []  # owner, text, whether a patient's example
         paragraphs: list[tuple[int, str]] = []
         off_topic: list[str] = []
         for topic in topics:
             if topic.id not in position:
                 continue
-            asks += [(position[topic.id], text) for text in (topic.title, *topic.questions)]
+            asks += [(position[topic.id], t, False) for t in (topic.title, *topic.questions)]
             paragraphs += [
                 (position[topic.id], chunk.strip())
                 for chunk in _PARAGRAPH.split(topic.body)
@@ -124,20 +124,28 @@ class SemanticTopicIndex:
             if example.topic_id is None:
                 off_topic.append(example.text)
             elif example.topic_id in position:
-                asks.append((position[example.topic_id], example.text))
+                asks.append((position[example.topic_id], example.text, True))
         asks.sort(key=lambda row: row[0])  # grouped by topic: one reduceat finds each maximum
         paragraphs.sort(key=lambda row: row[0])
-        texts = [t for _, t in asks] + [t for _, t in paragraphs] + off_topic
+        texts = [t for _, t, _ in asks] + [t for _, t in paragraphs] + off_topic
         self.texts = texts
         # One matrix, so a question costs one matrix product instead of three.
         self._vectors = np.ascontiguousarray(store.vectors(texts))
-        self._asks = _Groups([owner for owner, _ in asks], start=0)
+        self._asks = _Groups([owner for owner, _, _ in asks], start=0)
+        # Patients' questions: the safety net's calm neighbours, read from the same scores.
+        self.example_rows = np.array([i for i, (_, _, mine) in enumerate(asks) if mine], np.int64)
         self._paragraphs = _Groups([owner for owner, _ in paragraphs], start=len(asks))
         self._off_topic_start = len(asks) + len(paragraphs)
 
-    def similarities(self, vector: Vectors) -> tuple[Vectors, Vectors, float]:
+    def scores(self, vector: Vectors) -> Vectors:
+        """The message's similarity to every row; computed once and shared by both nets' users."""
+        return self._vectors @ vector
+
+    def similarities(
+        self, vector: Vectors, scores: Vectors | None = None
+    ) -> tuple[Vectors, Vectors, float]:
         """Per topic: closest question or title, closest paragraph; closest off-topic line."""
-        similarity = self._vectors @ vector
+        similarity = self.scores(vector) if scores is None else scores
         off_topic = similarity[self._off_topic_start :]
         closest_off_topic = float(off_topic.max()) if len(off_topic) else -1.0
         size = len(self.topic_ids)
@@ -216,10 +224,14 @@ class HybridMatcher:
         self.parameters = parameters
 
     def candidate(
-        self, question: str, vector: Vectors, parameters: FusionParameters | None = None
+        self,
+        question: str,
+        vector: Vectors,
+        parameters: FusionParameters | None = None,
+        scores: Vectors | None = None,
     ) -> tuple[str, list[float]]:
         """The fused ranking's best topic and the confidence model's inputs (tuning reads these)."""
-        asked, answered, off_topic = self.index.similarities(vector)
+        asked, answered, off_topic = self.index.similarities(vector, scores)
         return features(
             lexical=self.lexical.lexical(question),
             asked=asked,
@@ -229,9 +241,9 @@ class HybridMatcher:
             parameters=parameters or self.parameters,
         )
 
-    def match(self, question: str, vector: Vectors) -> Match:
+    def match(self, question: str, vector: Vectors, scores: Vectors | None = None) -> Match:
         """The best topic, or none when the calibrated confidence is under the threshold."""
-        best, values = self.candidate(question, vector)
+        best, values = self.candidate(question, vector, scores=scores)
         chance = confidence(values, self.parameters)
         if chance < self.parameters.threshold:
             return Match(topic_id=None, score=chance, runner_up=best)
