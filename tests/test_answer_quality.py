@@ -84,11 +84,12 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 
 
 # --- The blind sets (tests/data/blind): floors on the TEST parts, which nothing was tuned on. ---
-# The floors are the figures measured when the hybrid matcher and the semantic net landed
-# (README, "How well it understands"); a change that lowers them must say why.
+# The floors are the figures measured last (README, "How well it understands"); a change that
+# lowers them must say why. Calm flagged in Japanese went back from 6 % to 9 % when a review
+# showed that discounting history and hypotheticals had silenced urgent messages: safety first.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.05},
-    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.07},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.06},
+    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.96, "calm_flagged": 0.10},
 }
 
 

@@ -13,7 +13,12 @@ import yaml
 
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
 _SENTENCE_END = re.compile(r"[.!?;\n。！？]+|\s[-–—]\s")
-_CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and now)\b")
+_CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and)\b")
+# A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
+_CLAUSE_END = re.compile(
+    r"[.!?;\n。！？]+|\s[-–—]\s|\b(?:but|however|though|although|yet|and)\b"
+    r"|けど|けれど|ですが|ますが|が、|て、|で、|のに|ものの"
+)
 
 
 class Tier(StrEnum):
@@ -81,6 +86,8 @@ class RedFlagChecker:
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
         self._now = {lang: re.compile(p) for lang, p in spec["now"].items()}
+        self._resolved = {lang: re.compile(p) for lang, p in spec["resolved"].items()}
+        self._time_anchor = {lang: re.compile(p) for lang, p in spec["present"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
         self._hypothetical = {lang: re.compile(p) for lang, p in spec["hypothetical"].items()}
         self._definition = {lang: re.compile(p) for lang, p in spec["definition"].items()}
@@ -89,6 +96,7 @@ class RedFlagChecker:
             {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
         )
         self._past_signs = frozenset(self._signs) - set(spec["history"])
+        self._passing = frozenset(spec["passing"])
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
@@ -110,14 +118,30 @@ class RedFlagChecker:
             and not self._negative_word.search(match.group())
         )
 
-    def _in_the_past(self, text: str, match: re.Match[str]) -> bool:
-        """The sign's sentence speaks of the past and not of now ("years ago, all healed")."""
-        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
-        end_mark = _SENTENCE_END.search(text, match.end())
-        sentence = text[start : end_mark.start() if end_mark else len(text)]
-        return any(self._past[lang].search(sentence) for lang in ("en", "ja")) and not any(
-            self._now[lang].search(sentence) for lang in ("en", "ja")
+    def _clause(self, text: str, match: re.Match[str]) -> tuple[str, str]:
+        """The clause that holds a sign, and the clause after it."""
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())), default=0)
+        end_mark = _CLAUSE_END.search(text, match.end())
+        if end_mark is None:
+            return text[start:], ""
+        next_mark = _CLAUSE_END.search(text, end_mark.end())
+        following = text[end_mark.end() : next_mark.start() if next_mark else len(text)]
+        return text[start : end_mark.start()], following
+
+    def _in_the_past(self, text: str, match: re.Match[str], concept: str) -> bool:
+        """The sign's clause speaks of the past and not of now ("years ago, all healed"), or,
+        for a sign that can pass harmlessly, the next clause says it did ("…but it went away")."""
+        clause, following = self._clause(text, match)
+        if self._is_now(clause):
+            return False
+        if any(self._past[lang].search(clause) for lang in ("en", "ja")):
+            return True
+        return concept in self._passing and any(
+            self._resolved[lang].search(following) for lang in ("en", "ja")
         )
+
+    def _is_now(self, text: str) -> bool:
+        return any(self._now[lang].search(text) for lang in ("en", "ja"))
 
     def _discounted(self, text: str, match: re.Match[str], language: str, concept: str) -> bool:
         """A mention that is not a sign the writer has now: denied, or history long settled."""
@@ -125,7 +149,7 @@ class RedFlagChecker:
             return True
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
-        return concept in self._past_signs and self._in_the_past(text, match)
+        return concept in self._past_signs and self._in_the_past(text, match, concept)
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
@@ -145,12 +169,13 @@ class RedFlagChecker:
             for pattern in self._concepts[concept].get(language, [])
             for m in pattern.finditer(text)
         ]
-        return bool(mentions) and all(
-            self._discounted(text, m, lang, concept) for m, lang, concept in mentions
-        )
+        # History is not reassurance: the semantic net still reads a message about the past.
+        return bool(mentions) and all(self._negated(text, m, lang) for m, lang, _ in mentions)
 
     def _is_informational(self, sentence: str) -> bool:
         """A question about a condition in general, a hypothetical, a definition or hearsay."""
+        if any(self._time_anchor[lang].search(sentence) for lang in ("en", "ja")):
+            return False  # "…what does it mean? since yesterday I can't pee"
         for language in ("en", "ja"):
             if self._hypothetical[language].search(sentence):
                 return True
