@@ -248,7 +248,6 @@ def build_application(
         broadcasts=broadcasts,
         rate=settings.broadcast_rate,
         max_attempts=settings.send_attempts,
-        in_flight=CONCURRENCY,
         metrics=metrics,
     )
     register_handlers(app, settings)
