@@ -1,12 +1,14 @@
 """Broadcast delivery: 10,000 recipients to the fake Bot API (in its own process), first with
 the rate limit at 30/s (achieved share of the limit), then with the limit lifted (the
-machinery's own ceiling), and peak memory.
+machinery's own ceiling), and peak memory. `--latency 0.05-0.15` makes every call to the fake
+take that long (uniform), as a real round trip to Telegram does.
 
-Run: .venv/bin/python benchmarks/broadcast_throughput.py [recipients]
+Run: .venv/bin/python benchmarks/broadcast_throughput.py [recipients] [--latency LOW-HIGH]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import resource
 import sys
@@ -63,9 +65,12 @@ async def seed(url: str, recipients: int) -> None:
     await engine.dispose()
 
 
-async def run(recipients: int, rate: float | None) -> tuple[int, float]:
+async def run(recipients: int, rate: float | None, latency: str) -> tuple[int, float]:
     server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.fake_telegram", cwd=ROOT, stdout=asyncio.subprocess.PIPE
+        sys.executable,
+        *("-m", "tests.fake_telegram", "--latency", latency),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
     )
     try:
         assert server.stdout is not None
@@ -99,13 +104,18 @@ async def run(recipients: int, rate: float | None) -> tuple[int, float]:
 
 
 async def main() -> None:
-    recipients = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    sent, elapsed = await run(recipients, 30)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("recipients", type=int, nargs="?", default=10_000)
+    parser.add_argument("--latency", default="0-0", help="seconds per call, e.g. 0.05-0.15")
+    arguments = parser.parse_args()
+    recipients, latency = arguments.recipients, arguments.latency
+    print(f"fake Bot API round trip: {latency} s")
+    sent, elapsed = await run(recipients, 30, latency)
     print(
         f"{recipients:,} recipients, limit 30/s: sent {sent:,} in {elapsed:.1f} s = "
         f"{sent / elapsed:.1f}/s = {sent / elapsed / 30:.0%} of the limit"
     )
-    sent, elapsed = await run(recipients, None)
+    sent, elapsed = await run(recipients, None, latency)
     print(
         f"{recipients:,} recipients, no limit: sent {sent:,} in {elapsed:.1f} s = "
         f"{sent / elapsed:,.0f} messages/s (the machinery's own ceiling)"

@@ -2,10 +2,12 @@
 100k subscriptions and 100k appointments, and sustained sending with the real rate limiter.
 
 Run: .venv/bin/python benchmarks/dispatcher_throughput.py [patients] [limited-prompts]
+     [--latency LOW-HIGH]   (seconds each call to the fake Bot API takes, e.g. 0.05-0.15)
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import resource
 import statistics
@@ -145,8 +147,8 @@ async def burst(patients: int) -> None:
         await app.bot_data["engine"].dispose()
 
 
-async def limited(prompts: int) -> None:
-    fake = FakeTelegram()
+async def limited(prompts: int, latency: tuple[float, float]) -> None:
+    fake = FakeTelegram(latency)
     await fake.start()
     fake.meet(*(1_000_000 + i for i in range(1, prompts + 1)))  # they have opened the bot
     with tempfile.TemporaryDirectory() as folder:
@@ -160,7 +162,10 @@ async def limited(prompts: int) -> None:
             report = await dispatcher.tick()
             elapsed = time.perf_counter() - started
         rate = report.sent / elapsed
-        print(f"{prompts:,} due prompts through the real limiter (30/s) to the fake Bot API")
+        print(
+            f"{prompts:,} due prompts through the real limiter (30/s) to the fake Bot API "
+            f"(round trip {latency[0]}-{latency[1]} s)"
+        )
         print(
             f"  sent {report.sent:,} in {elapsed:.1f} s = {rate:.1f} messages/s "
             f"= {rate / 30:.0%} of Telegram's 30/s"
@@ -169,11 +174,16 @@ async def limited(prompts: int) -> None:
 
 
 async def main() -> None:
-    patients = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    prompts = int(sys.argv[2]) if len(sys.argv) > 2 else 5_000
-    await burst(patients)
-    if prompts:
-        await limited(prompts)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("patients", type=int, nargs="?", default=100_000)
+    parser.add_argument("prompts", type=int, nargs="?", default=5_000)
+    parser.add_argument("--latency", default="0-0", help="seconds per call, e.g. 0.05-0.15")
+    arguments = parser.parse_args()
+    low, high = (float(x) for x in arguments.latency.split("-"))
+    if arguments.patients:
+        await burst(arguments.patients)
+    if arguments.prompts:
+        await limited(arguments.prompts, (low, high))
 
 
 if __name__ == "__main__":

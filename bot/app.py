@@ -56,7 +56,7 @@ from bot.storage.leadership import (
 from bot.telegram_sender import TelegramSender
 from bot.webhook import listener, start_listener, webhook_path
 from scheduler.dispatcher import Dispatcher
-from scheduler.limiter import RateLimiter
+from scheduler.limiter import WINDOW, RateLimiter
 from scheduler.runner import start_ticking
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,10 @@ DISPATCHER_KEY = "dispatcher"
 TICKING_KEY = "ticking"
 LEADERSHIP_KEY = "leadership"
 LIMITER_KEY = "limiter"
-SHARE_REFRESH = 10.0  # seconds between counts of the instances sharing BROADCAST_RATE
+SHARE_REFRESH = 2.0  # seconds between counts of the instances sharing BROADCAST_RATE
+# A newcomer sends nothing until the others have counted it (SHARE_REFRESH, and the count's own
+# time) and their last second at the old share is over (WINDOW).
+JOINING_HOLD = 2 * SHARE_REFRESH + WINDOW
 CONCURRENCY = 8
 STANDBY_RETRY = 5.0  # seconds between a standby's attempts to take over
 LEADERSHIP_CHECK = 2.0  # seconds between checks that the leader still holds its lock
@@ -248,7 +251,6 @@ def build_application(
         broadcasts=broadcasts,
         rate=settings.broadcast_rate,
         max_attempts=settings.send_attempts,
-        in_flight=CONCURRENCY,
         metrics=metrics,
     )
     register_handlers(app, settings)
@@ -315,11 +317,16 @@ async def serve(
             )
         async with app:
             await app.start()
+            # In webhook mode every instance sends replies: each takes its share, before it
+            # serves anything.
+            shared = (
+                await take_share(app.bot_data[LIMITER_KEY], engine) if settings.webhook_url else 0
+            )
             runner = await _start_webhook(app, settings, engine, d.metrics)
             lead = _lead(app, leadership, stop, leading, tick=tick, poll_timeout=poll_timeout)
             background = [asyncio.create_task(_or_stop(lead, stop))]
-            if runner is not None:  # every instance sends replies: each takes its share
-                sharing = _share_the_rate(app, engine, stop)
+            if runner is not None:
+                sharing = _share_the_rate(app, engine, stop, shared)
                 background.append(asyncio.create_task(_or_stop(sharing, stop)))
             await stop.wait()
             log.info("stopping: no new updates; finishing what is in flight")
@@ -394,6 +401,9 @@ async def _lead(
     if not await _stand_by(leadership, stop, settings):
         return
     log.info("instance %s leads: it polls Telegram and dispatches", instance_name())
+    # The instance led before may have sent in the second before it went: Telegram counts
+    # those too, so this one sends nothing (replies included) for that second.
+    app.bot_data[LIMITER_KEY].pause(WINDOW)
     d.metrics.leader.set(1)
     await register_commands(app)
     if not settings.webhook_url:
@@ -422,27 +432,41 @@ async def _lead(
             stop.set()
 
 
+async def take_share(limiter: RateLimiter, engine: AsyncEngine) -> int:
+    """Join the instances sharing BROADCAST_RATE: take this one's share, and when others are
+    already sending, send nothing until they have made room for it. Returns the count."""
+    instances = await count_instances(engine)
+    limiter.share(instances)
+    if instances > 1:
+        limiter.pause(JOINING_HOLD)
+    return instances
+
+
 async def _share_the_rate(
     app: Application,  # type: ignore[type-arg]
     engine: AsyncEngine,
     stop: asyncio.Event,
+    current: int,
 ) -> None:
     """In webhook mode every instance sends: each keeps to BROADCAST_RATE / instances."""
     limiter: RateLimiter = app.bot_data[LIMITER_KEY]
     rate = app.bot_data[DEPS_KEY].settings.broadcast_rate
-    current = 1
     while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), SHARE_REFRESH)
         try:
             instances = await count_instances(engine)
         except Exception as error:
             log.warning("could not count the instances (%s)", type(error).__name__)
             instances = current
+        if instances < current:
+            # One has gone; what it sent in its last second still counts at Telegram.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), WINDOW)
         if instances != current:
             log.info("%s instances share BROADCAST_RATE: %.1f/s each", instances, rate / instances)
             limiter.share(instances)
             current = instances
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), SHARE_REFRESH)
 
 
 def standby_retry(settings: Settings) -> float:

@@ -8,6 +8,7 @@ connector does not. PTB still builds every request and reads every answer and er
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -89,16 +90,19 @@ class AiohttpRequest(BaseRequest):
                 body.add_field(name, content, filename=filename, content_type=mimetype)
         elif request_data is not None:
             body = request_data.json_parameters
-        if self._limiter is not None and url.rsplit("/", 1)[-1] in MESSAGE_METHODS:
-            await self._limiter.wait_turn()
-        try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
-                return response.status, await response.read()
-        except aiohttp.ConnectionTimeoutError as error:  # nothing was sent: safe to try again
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
-        except TimeoutError as error:
-            raise TimedOut from error
-        except asyncio.TimeoutError as error:  # noqa: UP041 - aiohttp raises this alias
-            raise TimedOut from error
-        except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+        limited = self._limiter is not None and url.rsplit("/", 1)[-1] in MESSAGE_METHODS
+        turn = self._limiter.turn() if limited and self._limiter else contextlib.nullcontext()
+        async with turn:  # held until the answer is in: the limiter counts it till then
+            try:
+                async with self._session.request(
+                    method, url, data=body, timeout=timeout
+                ) as response:
+                    return response.status, await response.read()
+            except aiohttp.ConnectionTimeoutError as error:  # nothing was sent: try again
+                raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            except TimeoutError as error:
+                raise TimedOut from error
+            except asyncio.TimeoutError as error:  # noqa: UP041 - aiohttp raises this alias
+                raise TimedOut from error
+            except aiohttp.ClientError as error:
+                raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error

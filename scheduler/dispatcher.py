@@ -75,9 +75,10 @@ class _Result:
 class _Writer:
     """Records outcomes as they come, committing whatever has queued up (group commit).
 
-    At Telegram's pace each commit holds one or two messages, so a crash loses at most the
-    messages in flight; with a fast sender commits grow and keep up. A failed commit is
-    retried; if it keeps failing, `error` is set so that nothing more is sent unrecorded.
+    Rows that need no send (skipped, postponed, failed to compose) queue up and go in one
+    commit; the dispatcher waits for everything queued (`settle`) before each send, so a sent
+    message's outcome is committed before the next message goes. A failed commit is retried;
+    if it keeps failing, `error` is set so that nothing more is sent unrecorded.
     """
 
     sessions: async_sessionmaker[Any]
@@ -125,10 +126,14 @@ class _Writer:
             if items:
                 await session.execute(update(Subscription), items)
 
-    async def drain(self) -> None:
-        """Wait until everything queued is committed; raise if it could not be."""
+    async def settle(self) -> None:
+        """Wait until everything queued is committed, or has failed for good (`error`)."""
         while self.task is not None and not self.task.done():
             await asyncio.shield(self.task)
+
+    async def drain(self) -> None:
+        """Wait until everything queued is committed; raise if it could not be."""
+        await self.settle()
         if self.error is not None:
             raise RuntimeError(
                 f"{len(self.queue)} delivery outcomes are unrecorded"
@@ -153,7 +158,6 @@ class Dispatcher:
         max_attempts: int = 5,
         batch_size: int | None = None,
         owner: str | None = None,
-        in_flight: int = 32,
         metrics: Metrics | None = None,
     ) -> None:
         self._sessions = sessions
@@ -168,7 +172,6 @@ class Dispatcher:
         # About four seconds of sending per claim: a kill leaves few rows waiting for the lease.
         self._batch_size = batch_size or min(500, max(50, int(rate * 4)))
         self._owner = owner or instance_name()
-        self._in_flight = asyncio.Semaphore(in_flight)
         self._lock = asyncio.Lock()
         self._stopping = False
         self._broadcasts = broadcasts
@@ -361,7 +364,6 @@ class Dispatcher:
                 for kind, model in RELATED.items()
             }
         writer = _Writer(self._sessions, self._patients, now)
-        tasks = []
         for due in batch:
             try:
                 message, item, skip_reason = self._compose(due, now, related)
@@ -384,8 +386,7 @@ class Dispatcher:
                 writer.add(_Result({"id": due.delivery_id, "status": status, "error": skip_reason}))
                 continue
             assert message is not None
-            tasks.append(self._send_one(due, message, item, now, writer, report))
-        await asyncio.gather(*tasks)
+            await self._send_one(due, message, item, now, writer, report)
         await writer.drain()
 
     def _compose(
@@ -452,26 +453,32 @@ class Dispatcher:
         writer: _Writer,
         report: Report,
     ) -> None:
-        async with self._in_flight:
-            await self._limiter.wait_chat(due.telegram_id)  # the transport spaces all messages
-            # Checked after the wait, right before sending: a Stop or shutdown that came in
-            # meanwhile wins, and a message whose outcome cannot be recorded is not sent.
-            if self._stopping or writer.error is not None:
-                writer.add(_Result({"id": due.delivery_id}))  # not sent: give the claim back
-                return
-            if due.kind == BROADCAST and not await self._still_sending(due.ref_id):
-                report.skipped += 1
-                self._metrics.deliveries.labels(due.kind, "skipped").inc()
-                values = {"id": due.delivery_id, "status": "skipped", "error": "stopped by staff"}
-                writer.add(_Result(values))
-                return
-            started = time.monotonic()
-            try:
-                result = await self._sender.send(due.telegram_id, message)
-            except Exception:
-                log.exception("delivery %s: the sender failed", due.delivery_id)
-                result = SendResult(Outcome.REJECTED, error="sender error")
-            self._metrics.send_seconds.observe(time.monotonic() - started)
+        """Send one message, once everything before it is recorded.
+
+        One scheduled message at a time, its outcome committed before the next goes: Telegram
+        has no idempotency key, so a message handed over but not yet recorded is the only one
+        a hard kill can repeat, and there is never more than one (README, "Exactly once").
+        """
+        await self._limiter.wait_chat(due.telegram_id)  # the transport spaces all messages
+        await writer.settle()
+        # Checked after the waits, right before sending: a Stop or shutdown that came in
+        # meanwhile wins, and a message whose outcome cannot be recorded is not sent.
+        if self._stopping or writer.error is not None:
+            writer.add(_Result({"id": due.delivery_id}))  # not sent: give the claim back
+            return
+        if due.kind == BROADCAST and not await self._still_sending(due.ref_id):
+            report.skipped += 1
+            self._metrics.deliveries.labels(due.kind, "skipped").inc()
+            values = {"id": due.delivery_id, "status": "skipped", "error": "stopped by staff"}
+            writer.add(_Result(values))
+            return
+        started = time.monotonic()
+        try:
+            result = await self._sender.send(due.telegram_id, message)
+        except Exception:
+            log.exception("delivery %s: the sender failed", due.delivery_id)
+            result = SendResult(Outcome.REJECTED, error="sender error")
+        self._metrics.send_seconds.observe(time.monotonic() - started)
         self._metrics.deliveries.labels(due.kind, result.outcome.value).inc()
         writer.add(self._outcome(due, result, item, now, report))
 
@@ -479,8 +486,6 @@ class Dispatcher:
         """Whether the broadcast has not been stopped, as of at most STOP_CHECK_EVERY ago."""
         checked_at, sending = self._broadcast_checked.get(broadcast_id, (float("-inf"), True))
         if time.monotonic() - checked_at >= STOP_CHECK_EVERY:
-            # Noted first, so the other senders in flight do not all ask the database at once.
-            self._broadcast_checked[broadcast_id] = (time.monotonic(), sending)
             view = await self._broadcasts.get(broadcast_id)
             sending = view is not None and view.status == "sending"
             self._broadcast_checked[broadcast_id] = (time.monotonic(), sending)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import re
 import time
 from collections import Counter
@@ -178,7 +179,9 @@ class Fault:
 class FakeTelegram:
     """The server. Start with `await fake.start()`; the bot's base URL is `fake.base_url`."""
 
-    def __init__(self) -> None:
+    def __init__(self, latency: tuple[float, float] = (0.0, 0.0)) -> None:
+        # Seconds each call takes, drawn between the two (half before it counts, half after).
+        self.latency = latency
         self.calls: list[Call] = []
         self.counts: Counter[str] = Counter()
         self._updates: list[dict[str, Any]] = []
@@ -363,6 +366,15 @@ class FakeTelegram:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        if method != "getUpdates" and self.latency[1] > 0:
+            delay = random.uniform(*self.latency)
+            await asyncio.sleep(delay / 2)
+            response = await self._answer(method, params)
+            await asyncio.sleep(delay / 2)
+            return response
+        return await self._answer(method, params)
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
         if method == "getUpdates":
             await self._record(method, params)
             return self._ok(await self._get_updates(params))
@@ -526,14 +538,21 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-async def _serve_forever(port: int) -> None:
-    fake = FakeTelegram()
+async def _serve_forever(port: int, latency: tuple[float, float]) -> None:
+    fake = FakeTelegram(latency)
     await fake.start(port)
     print(fake.port, flush=True)
     await asyncio.Event().wait()
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    parser = argparse.ArgumentParser(description="The fake Bot API in its own process.")
+    parser.add_argument("port", type=int, nargs="?", default=0)
+    parser.add_argument(
+        "--latency", default="0-0", help="seconds per call, e.g. 0.05-0.15 (uniform)"
+    )
+    arguments = parser.parse_args()
+    low, high = (float(x) for x in arguments.latency.split("-"))
+    asyncio.run(_serve_forever(arguments.port, (low, high)))

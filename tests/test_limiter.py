@@ -22,7 +22,8 @@ class FakeTime:
 async def _wait(limiter: RateLimiter, chat: int) -> None:
     """What one scheduled message does: its chat's turn (dispatcher), then the gate (transport)."""
     await limiter.wait_chat(chat)
-    await limiter.wait_turn()
+    async with limiter.turn():
+        pass
 
 
 async def _send_times(limiter: RateLimiter, clock: FakeTime, chats: list[int]) -> list[float]:
@@ -91,3 +92,33 @@ async def test_after_a_429_pause_waiting_senders_go_one_by_one() -> None:
     limiter.pause(5)
     await asyncio.gather(*waiting)
     assert passed == [0.0, 5.0, 5.04, 5.08], "spaced, not all at the end of the pause"
+
+
+async def test_no_second_as_telegram_counts_it_holds_more_than_the_rate() -> None:
+    """Telegram counts a message at some moment between our request and its answer: here the
+    worst case, the slow first message counted at its answer and the rest as they leave."""
+    clock = FakeTime()
+    limiter = RateLimiter(4, per_chat=0, monotonic=clock.monotonic, sleep=clock.sleep)
+    counted: list[float] = []
+    slow = limiter.turn()
+    await slow.__aenter__()  # its answer takes most of a second
+    for _ in range(3):
+        async with limiter.turn():
+            counted.append(clock.now)
+    counted.append(clock.now)  # Telegram counts the slow one just before it answers
+    await slow.__aexit__(None, None, None)
+    for _ in range(4):
+        async with limiter.turn():
+            counted.append(clock.now)
+    assert counted[:4] == [0.25, 0.5, 0.75, 0.75]
+    assert _busiest_second(counted) == 4, "spacing alone would let 5 into [0.75, 1.75)"
+
+
+def _busiest_second(moments: list[float]) -> int:
+    """The most messages within any one second (half-open windows)."""
+    times, most, start = sorted(moments), 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
