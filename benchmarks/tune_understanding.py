@@ -202,7 +202,7 @@ def tune_safety_net(answerer: Answerer, language: str) -> dict[str, float]:
 
     def seen(text: str) -> Vectors | None:
         triage = answerer.checker.check(text)
-        if triage.informational or triage.reassured or triage.general:
+        if triage.reassured or triage.general:
             return None  # the net never sees these (a rule's catch still counts: see above)
         return answerer.embed(text)
 

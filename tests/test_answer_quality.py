@@ -85,11 +85,11 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 
 # --- The blind sets (tests/data/blind): floors on the TEST parts, which nothing was tuned on. ---
 # The floors are the figures measured last (README, "How well it understands"); a change that
-# lowers them must say why. Calm flagged in Japanese went back from 6 % to 9 % when a review
-# showed that discounting history and hypotheticals had silenced urgent messages: safety first.
+# lowers them must say why. Calm flagged went from 4 % / 6 % back to 6 % / 8 % when two reviews
+# showed that reading history and hypotheticals had silenced urgent messages: safety first.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.06},
-    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.96, "calm_flagged": 0.10},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.07},
+    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.96, "calm_flagged": 0.09},
 }
 
 
@@ -216,16 +216,16 @@ def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "message",
     [
-        "Years ago both my legs went numb after a car crash, all healed. My back is just stiff.",
+        "Fell off my bike years ago and hurt my back, no problems since. Just stiff now.",
         "Bladder control fine, legs fine, my lower back aches after gardening",
         "If I ever start losing weight without trying, should I tell you?",
         "Breast cancer 15 years ago, all clear, and my back ache is the same mild one as always.",
         "Slipped in the shower, landed on my hip, I'm 30, got up straight away and walking fine.",
         "冷や汗とかめまいはないです。デスクワークのあとの腰痛です",
         "転んだりぶつけたりはしてないです。朝、腰がこわばるだけ",
-        "万が一、股のあたりがしびれてきたらどうすればいいですか？",
+        "膀胱直腸障害ってなんですか？整形外科で聞いた言葉です",
         "昔、交通事故で腰を痛めましたが、もう治りました。今は肩こりが気になります",
-        "正座のあと両足がしびれたけど、数分で戻りました。腰は少し重いです",
+        "去年、自転車で転んで腰を打ちましたが、もう治りました。今はデスクワークの腰痛です",
     ],
 )
 def test_history_hypotheticals_and_denials_are_not_alarms(answerer: Answerer, message: str) -> None:
@@ -240,7 +240,9 @@ def test_history_hypotheticals_and_denials_are_not_alarms(answerer: Answerer, me
         "Cancer 10 years ago, all clear, but this back pain is new and wakes me every night",
         "My grandma (84) fell in the kitchen, her hip hurts though she can walk",  # walking ≠ fine
         "I nearly passed out and my back pain suddenly got much worse",
-        "両足ともしびれてて、トイレに行きたいのに出にくい",  # 「ともし」 is not 「もし」
+        "両足ともしびれてて、トイレに行きたいのに出にくい",
+        "Years ago I hurt my back lifting, this time I'm numb between my legs",  # an emergency sign
+        "I had back surgery last month, my legs are getting weaker",  # is never history
         "乳がんの治療が終わって2年、ここ数週間腰が痛くて、寝ていても楽にならない",
         "股のしびれとか、おしっこも出ない",  # a comma ends the reach of a later 「ない」
     ],

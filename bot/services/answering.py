@@ -208,11 +208,16 @@ class Answerer:
         triage = self.checker.check(message)
         if triage.rule is not None:
             return self.urgent_reply(triage.rule.tier, triage.rule.reason, language)
-        if triage.informational:
-            return self.topic_reply(RED_FLAGS_TOPIC, language)
         if not _HAS_WORDS.search(message):  # emoji, punctuation, spaces: nothing to match
             return self.fallback_reply(language)
         vector = self.embed(message)
+        if triage.informational:
+            # The rules found a sign but set its sentence aside as general or hypothetical: the
+            # net still has its say before the red-flags topic (a set-aside sign may be real).
+            tier = self.net_tier(vector, detect_language(message))
+            if tier is not None:
+                return self.urgent_reply(tier, UNCLEAR_REASON, language)
+            return self.topic_reply(RED_FLAGS_TOPIC, language)
         # The net reads meaning, not negation or mood: a denied sign or a general question is
         # left to the rules, which read both.
         skip_net = triage.reassured or triage.general

@@ -14,9 +14,11 @@ import yaml
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
 _SENTENCE_END = re.compile(r"[.!?;\n。！？]+|\s[-–—]\s")
 _CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and)\b")
+_NEW_TO_ME = re.compile(r"\s*(\w+\s+){0,3}(like (this|that)|before|until now)\b")
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
 _CLAUSE_END = re.compile(
-    r"[.!?;\n。！？]+|\s[-–—]\s|\b(?:but|however|though|although|yet|and)\b"
+    r"[.!?;\n。！？]+|(?<!ago)(?<!years)(?<!twenties)(?<!昔)(?<!去年)(?<!前)[,、]"
+    r"|\s[-–—]\s|\b(?:but|however|though|although|yet|and)\b"
     r"|けど|けれど|ですが|ますが|が、|て、|で、|のに|ものの"
 )
 
@@ -86,7 +88,6 @@ class RedFlagChecker:
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
         self._now = {lang: re.compile(p) for lang, p in spec["now"].items()}
-        self._resolved = {lang: re.compile(p) for lang, p in spec["resolved"].items()}
         self._time_anchor = {lang: re.compile(p) for lang, p in spec["present"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
         self._hypothetical = {lang: re.compile(p) for lang, p in spec["hypothetical"].items()}
@@ -96,7 +97,6 @@ class RedFlagChecker:
             {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
         )
         self._past_signs = frozenset(self._signs) - set(spec["history"])
-        self._passing = frozenset(spec["passing"])
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
@@ -105,12 +105,16 @@ class RedFlagChecker:
     def _negated(self, text: str, match: re.Match[str], language: str) -> bool:
         if language == "ja":
             # `match(text, pos)` anchors at pos; a `^` in the pattern would only match at 0.
-            return bool(self._negation["ja"].match(text, match.end()))
+            denial = self._negation["ja"].match(text, match.end())
+            if denial and "こと" in denial.group():  # 「したことがありました」: only a past one is
+                return not self._is_now(self._clause(text, match))
+            return bool(denial)
         sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?;,\n")
         before = text[sentence_start + 1 : match.start()]
         # "no fever but I can't pee": a negation does not reach past "but".
         before = _CLAUSE_BREAK.split(before)[-1]
-        if self._negation["en"].search(before):
+        # "never had numbness down there like this" names a new sign.
+        if self._negation["en"].search(before) and not _NEW_TO_ME.match(text, match.end()):
             return True
         # "bladder control fine", "my back is back to normal"; not "can't walk fine".
         return bool(
@@ -118,26 +122,17 @@ class RedFlagChecker:
             and not self._negative_word.search(match.group())
         )
 
-    def _clause(self, text: str, match: re.Match[str]) -> tuple[str, str]:
-        """The clause that holds a sign, and the clause after it."""
+    def _clause(self, text: str, match: re.Match[str]) -> str:
+        """The clause that holds a sign (a date before a comma belongs to something else)."""
         start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())), default=0)
         end_mark = _CLAUSE_END.search(text, match.end())
-        if end_mark is None:
-            return text[start:], ""
-        next_mark = _CLAUSE_END.search(text, end_mark.end())
-        following = text[end_mark.end() : next_mark.start() if next_mark else len(text)]
-        return text[start : end_mark.start()], following
+        return text[start : end_mark.start() if end_mark else len(text)]
 
-    def _in_the_past(self, text: str, match: re.Match[str], concept: str) -> bool:
-        """The sign's clause speaks of the past and not of now ("years ago, all healed"), or,
-        for a sign that can pass harmlessly, the next clause says it did ("…but it went away")."""
-        clause, following = self._clause(text, match)
-        if self._is_now(clause):
-            return False
-        if any(self._past[lang].search(clause) for lang in ("en", "ja")):
-            return True
-        return concept in self._passing and any(
-            self._resolved[lang].search(following) for lang in ("en", "ja")
+    def _in_the_past(self, text: str, match: re.Match[str]) -> bool:
+        """The sign's clause speaks of the past and not of now ("fell off my bike years ago")."""
+        clause = self._clause(text, match)
+        return any(self._past[lang].search(clause) for lang in ("en", "ja")) and not self._is_now(
+            clause
         )
 
     def _is_now(self, text: str) -> bool:
@@ -149,7 +144,7 @@ class RedFlagChecker:
             return True
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
-        return concept in self._past_signs and self._in_the_past(text, match, concept)
+        return concept in self._past_signs and self._in_the_past(text, match)
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
