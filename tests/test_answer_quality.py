@@ -212,6 +212,29 @@ def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
     )
 
 
+def test_the_token_table_is_mapped_from_the_cache_and_a_damaged_file_is_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from bot.services.semantic import UniversalSentenceEncoder, default_encoder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    texts = ["両足がしびれて力が入りません", "where is the clinic"]
+    expected = default_encoder().encode(texts)
+    mapped = UniversalSentenceEncoder()
+    assert isinstance(mapped._model._backend.table, np.memmap)
+    # The mapped table gives the vectors the in-memory one gave.
+    assert np.allclose(mapped.encode(texts), expected, atol=1e-6)
+    (table,) = (tmp_path / "fuji-wellness-bot").glob("use-token-table-*.npy")
+    table.unlink()  # replaced, never rewritten in place: a running process may have it mapped
+    table.write_bytes(b"\x93NUMPY broken")
+    in_memory = UniversalSentenceEncoder()
+    assert not isinstance(in_memory._model._backend.table, np.memmap)
+    assert np.allclose(in_memory.encode(texts), expected, atol=1e-6)
+    assert np.allclose(mapped.encode(texts), expected, atol=1e-6)
+
+
 # --- Rules that read history, hypotheticals and denials (checked on new independent messages). ---
 @pytest.mark.parametrize(
     "message",
