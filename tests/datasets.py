@@ -9,6 +9,7 @@ from typing import Literal
 
 DATA = Path(__file__).resolve().parent / "data"
 BLIND = DATA / "blind"
+SECOND_BLIND = DATA / "blind2"  # red flags only; measured once, never tuned on
 Part = Literal["tune", "test", "all"]
 
 
@@ -72,3 +73,11 @@ def red_flag_messages(language: str, *, blind: bool, part: Part = "all") -> list
             if lang == language
         ]
     return [m for m in rows if _in(part, m.text)]
+
+
+def second_blind_red_flags(language: str) -> list[Message]:
+    """The second blind set's messages (all of them: it has no tuning part)."""
+    return [
+        Message(text=text, urgent=label == "urgent", language=language, category=category)
+        for label, category, text in _rows(SECOND_BLIND / f"red_flags_{language}.tsv")
+    ]

@@ -117,6 +117,25 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
     assert flagged / len(calm) <= BLIND_FLOORS[language]["calm_flagged"]
 
 
+# The second blind set (tests/data/blind2): written after the work, measured once, never tuned on.
+SECOND_BLIND_FLOORS = {
+    "en": {"urgent": 0.93, "calm_flagged": 0.06},
+    "ja": {"urgent": 0.94, "calm_flagged": 0.10},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_second_blind_set_red_flags(answerer: Answerer, language: str) -> None:
+    messages = datasets.second_blind_red_flags(language)
+    urgent = [m for m in messages if m.urgent]
+    calm = [m for m in messages if not m.urgent]
+    assert len(urgent) == 150 and len(calm) == 150
+    caught = sum(answerer.answer(m.text).urgent for m in urgent)
+    flagged = sum(answerer.answer(m.text).urgent for m in calm)
+    assert caught / len(urgent) >= SECOND_BLIND_FLOORS[language]["urgent"]
+    assert flagged / len(calm) <= SECOND_BLIND_FLOORS[language]["calm_flagged"]
+
+
 @pytest.mark.parametrize(
     "message",
     [
