@@ -67,6 +67,16 @@ CHAT_METHODS = frozenset(
 )
 
 
+def busiest_second(moments: list[float]) -> int:
+    """The most messages within any one second (half-open windows), as Telegram counts a rate."""
+    times, most, start = sorted(moments), 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
 def html_problem(text: str) -> tuple[str | None, int]:
     """Why Telegram would refuse `text` as HTML (None if it would not), and its plain length."""
     stack: list[str] = []

@@ -28,7 +28,7 @@ from tests.conftest import (
     seed_patients,
     stored,
 )
-from tests.fake_telegram import FakeTelegram, Fault
+from tests.fake_telegram import FakeTelegram, Fault, busiest_second
 from tests.test_broadcasts import NOTICE, STAFF, _broadcast, _copies, _press, _send_all
 from tests.test_reminders import _book, _command
 
@@ -40,16 +40,6 @@ async def _reminder_due(bot: RunningBot) -> None:
     await consent(bot)
     await _book(bot, "tomorrow 3pm")  # Fri 27 Nov 15:00 Tokyo: a reminder due 06:00 UTC today
     bot.clock.current = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
-
-
-def _busiest_second(moments: list[float]) -> int:
-    """The most messages within any one second (half-open windows)."""
-    times, most, start = sorted(moments), 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 def _reminders(bot: RunningBot) -> list[str]:
@@ -352,7 +342,7 @@ async def test_replies_and_progress_edits_share_the_broadcast_rate(
         if c.ok and c.at >= since and c.method in ("sendMessage", "editMessageText")
     ]
     assert len(messages) >= 8 + 4
-    assert _busiest_second(messages) <= rate + 1, "one budget for every message the bot sends"
+    assert busiest_second(messages) <= rate + 1, "one budget for every message the bot sends"
 
 
 async def test_a_staff_member_who_never_opened_the_bot_does_not_stop_it(

@@ -20,7 +20,7 @@ from bot.storage.db import count_instances, create_engine, upgrade_async
 from bot.storage.models import Appointment, Delivery, Patient
 from scheduler.limiter import RateLimiter
 from tests.conftest import FakeClock, make_settings, seed_patients, stored
-from tests.fake_telegram import Call, FakeTelegram, Fault
+from tests.fake_telegram import Call, FakeTelegram, Fault, busiest_second
 from tests.test_limiter import FakeTime
 
 RATE = 25  # leaves a loaded 2-core machine room to keep up
@@ -126,17 +126,6 @@ def _reminders(fake: FakeTelegram) -> list[Call]:
     return [c for c in fake.delivered("sendMessage") if "Reminder" in c.text]
 
 
-def _busiest_second(calls: list[Call]) -> int:
-    """The most messages sent within any one second (half-open windows)."""
-    times = sorted(c.at for c in calls)
-    most, start = 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
-
-
 async def test_a_second_run_on_the_same_sqlite_file_refuses_and_sends_nothing(
     fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -181,7 +170,7 @@ async def test_two_instances_on_postgres_send_2000_reminders_once_through_a_hard
             assert "leads: it polls" in _log(tmp_path, "second")
     copies = Counter(c.chat_id for c in _reminders(fake_telegram))
     duplicates = sum(n - 1 for n in copies.values())
-    busiest = _busiest_second([c for c in fake_telegram.calls if c.ok and c.method in MESSAGES])
+    busiest = busiest_second([c.at for c in fake_telegram.calls if c.ok and c.method in MESSAGES])
     failover = resumed_at - killed_at
     print(
         f"\n2,000 reminders, 2 instances, leader SIGKILLed after {sent_by_first}: "

