@@ -14,7 +14,8 @@ import yaml
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
 _SENTENCE_END = re.compile(r"[.!?;\n。！？]+|\s[-–—]\s")
 _CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and)\b")
-_NEW_TO_ME = re.compile(r"\s*(\w+\s+){0,3}(like (this|that)|before|until now)\b")
+# "never had numbness like this" is new; "no chest pain or anything like that" is a denial.
+_NEW_TO_ME = re.compile(r"\s*(?!or\b)(\w+\s+){0,3}(like (this|that)|before|until now)\b")
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
 _CLAUSE_END = re.compile(
     r"[.!?;\n。！？]+|(?<!ago)(?<!years)(?<!twenties)(?<!昔)(?<!去年)(?<!前)[,、]"

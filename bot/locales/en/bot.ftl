@@ -81,6 +81,7 @@ reason-kidney = Pain in the side or back with fever, or blood in the urine, can 
 reason-hip-fracture = Hip pain after a fall, especially if you cannot stand or the leg looks shorter or turned out, can mean a broken hip.
 reason-septic-hip = A hot, swollen, very painful hip with fever can be an infected joint.
 reason-chest-pain = Back pain together with chest pain can come from the heart or the main blood vessel.
+reason-stroke = Sudden weakness or numbness on one side of the body, a drooping face or slurred speech can be a stroke.
 
 ## /book
 book-intro = <b>Book a session at { $clinic }</b>
