@@ -18,11 +18,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.safety_net_blocks import HeldOut, held_out
 from bot.i18n import Texts
 from bot.services.answering import EXAMPLES_NAME, Answerer, ClinicFacts
 from bot.services.content import load_content
 from bot.services.matching import LexicalScores
-from bot.services.safety_net import NetParameters, SemanticSafetyNet
 from bot.services.semantic import Vectors
 from bot.services.topic_search import (
     TUNED_FILE,
@@ -32,14 +32,17 @@ from bot.services.topic_search import (
     read_examples,
 )
 from bot.settings import REPO_ROOT
-from tests.datasets import Message, Question, questions, red_flag_messages
+from tests.datasets import Question, questions, red_flag_messages
 
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
 CONTENT = REPO_ROOT / "content"
 FOLDS = 5
-# The net's own share of false alarms on the tuning parts; the rules' (at most 1 % there) come on
-# top, and the promise is ≤ 5 % in all.
-CALM_BUDGET = 0.04
+LANGUAGES = ("en", "ja")
+# The net's own share of false alarms on held-out calm examples (written to be tricky: ordinary
+# pain in alarming words, denied or past signs); the rules' come on top. 7 % is what the net
+# before it (7 nearest, similarity vote) let through on the same held-out blocks: the same
+# false alarms, more urgent messages caught (benchmarks/safety_net_blocks.py).
+CALM_BUDGET = 0.07
 QUESTION_BUDGET = 0.02
 GRID = list(itertools.product([0.0, 0.3, 0.6, 1.0], [0.2, 0.4, 0.7, 1.0, 1.5], [2.0, 5.0, 10.0]))
 
@@ -188,59 +191,48 @@ def tune_language(answerer: Answerer, halves: list[Answerer], language: str) -> 
     }
 
 
-def tune_safety_net(answerer: Answerer, language: str) -> dict[str, float]:
-    """Pick one language's vote on the net ALONE: the rules were written against these very
-    messages, so what they leave over says nothing about the new wording the net is there for.
+def tune_safety_net(answerer: Answerer, seen: HeldOut, language: str) -> dict[str, float]:
+    """Place one language's threshold on the net ALONE, on held-out readings of the labelled
+    examples (thousands, each read by a net built without its writer's block) rather than on
+    the hundred calm messages of a tuning part.
 
-    Calm messages and ordinary questions both count against it: a question the net flags is a
-    patient who gets an alarm instead of an answer.
+    The lowest threshold that keeps both budgets: held-out calm examples, and patients' ordinary
+    questions from the tuning parts (a question the net flags is a patient who gets an alarm
+    instead of an answer).
     """
-    messages: list[Message] = red_flag_messages(language, blind=True, part="tune")
+    mine = seen.languages == language
+    urgency = seen.urgency()
+    urgent, calm = urgency[mine & seen.urgent], urgency[mine & ~seen.urgent]
     asked = [
         q.text for blind in (True, False) for q in questions(language, blind=blind, part="tune")
     ]
 
-    def seen(text: str) -> Vectors | None:
+    def read(text: str) -> float:
         triage = answerer.checker.check(text)
         if triage.reassured or triage.general:
-            return None  # the net never sees these (a rule's catch still counts: see above)
-        return answerer.embed(text)
+            return -np.inf  # the net never sees these
+        vector = answerer.embed(text)
+        scores = answerer.index.scores(vector)
+        calm_questions = scores[answerer.index.example_rows]
+        return answerer.safety_net.read(vector, calm_questions).urgency
 
-    urgent = [seen(m.text) for m in messages if m.urgent]
-    calm = [seen(m.text) for m in messages if not m.urgent]
-    ordinary = [seen(text) for text in asked]
-    net: SemanticSafetyNet = answerer.safety_net
-    results = []
-    margins = [m / 2 for m in range(2, 17)]
-    for k, margin in itertools.product([5, 7, 9, 13, 17, 21, 25], margins):
-        if margin >= k:
-            continue
-        net.parameters = {language: NetParameters(neighbours=k, margin=margin)}
-
-        def flags(vectors: list[Vectors | None]) -> int:
-            return sum(
-                v is not None and answerer.net_tier(v, language) is not None for v in vectors
-            )
-
-        results.append((flags(urgent), flags(calm), flags(ordinary), k, margin))
-    within = [
-        r
-        for r in results
-        if r[1] <= CALM_BUDGET * len(calm) and r[2] <= QUESTION_BUDGET * len(ordinary)
-    ] or results
-    best = max(within, key=lambda r: (r[0], -r[1] - r[2], -r[3]))
-    for caught, flagged, questioned, k, margin in sorted(within, key=lambda r: (-r[0], r[1]))[:5]:
-        print(
-            f"   {language} k={k:<2} margin={margin:<4} net alone: urgent {caught}/{len(urgent)}"
-            f"  calm flagged {flagged}/{len(calm)}  questions flagged {questioned}/{len(ordinary)}"
-        )
-    print(
-        f"{language} safety net: chose k={best[3]}, margin={best[4]} (most urgent caught by the "
-        f"net alone with at most {CALM_BUDGET:.0%} of calm messages and {QUESTION_BUDGET:.0%} of "
-        f"questions flagged): urgent {best[0]}/{len(urgent)}, calm {best[1]}/{len(calm)}, "
-        f"questions {best[2]}/{len(ordinary)}"
+    ordinary = np.array([read(text) for text in asked])
+    line = max(
+        float(np.quantile(calm, 1 - CALM_BUDGET)),
+        float(np.quantile(ordinary, 1 - QUESTION_BUDGET)),
     )
-    return {"neighbours": best[3], "margin": best[4]}
+    line = round(line, 3)
+    blind = red_flag_messages(language, blind=True, part="tune")
+    on_tune = [(m.urgent, read(m.text) > line) for m in blind]
+    print(
+        f"{language} safety net: threshold {line:.3f} (net alone, at most {CALM_BUDGET:.0%} of "
+        f"held-out calm examples and {QUESTION_BUDGET:.0%} of tuning questions flagged): "
+        f"held-out urgent {(urgent > line).mean():.1%}, calm {(calm > line).mean():.1%}; "
+        f"questions {(ordinary > line).mean():.1%}; blind tuning part "
+        f"urgent {sum(f for u, f in on_tune if u)}/{sum(u for u, _ in on_tune)}, "
+        f"calm {sum(f for u, f in on_tune if not u)}/{sum(not u for u, _ in on_tune)}"
+    )
+    return {"threshold": line}
 
 
 def off_topic_examples(language: str) -> list[Example]:
@@ -266,13 +258,16 @@ def answerer_without(half: int) -> Answerer:
 
 def main() -> None:
     answerer = Answerer.from_folder(CONTENT, FACTS)
+    seen = held_out()
     halves = [answerer_without(0), answerer_without(1)]
     tuned = {
         "about": "Chosen on the tuning parts by benchmarks/tune_understanding.py; never by hand.",
         "topics": {
             language: tune_language(answerer, halves, language) for language in ("en", "ja")
         },
-        "safety_net": {language: tune_safety_net(answerer, language) for language in ("en", "ja")},
+        "safety_net": {
+            language: tune_safety_net(answerer, seen, language) for language in LANGUAGES
+        },
     }
     if "--write" in sys.argv:
         TUNED_FILE.write_text(json.dumps(tuned, indent=1, ensure_ascii=False) + "\n")

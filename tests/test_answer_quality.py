@@ -86,10 +86,13 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # --- The blind sets (tests/data/blind): floors on the TEST parts, which nothing was tuned on. ---
 # The floors are the figures measured last (README, "How well it understands"); a change that
 # lowers them must say why. Calm flagged went from 4 % / 6 % back to 6 % / 8 % when two reviews
-# showed that reading history and hypotheticals had silenced urgent messages: safety first.
+# showed that reading history and hypotheticals had silenced urgent messages: safety first. With
+# the two-voter net, English calm flagged rose to 11 % here (5 of 99 more, all the net's) while
+# the second blind set's fell (9 → 8 of 150) and its urgent caught rose (140 → 147 of 150): the
+# net's threshold is placed on held-out examples, never on these parts.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.95, "calm_flagged": 0.07},
-    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.96, "calm_flagged": 0.09},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.97, "calm_flagged": 0.12},
+    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.98, "calm_flagged": 0.05},
 }
 
 
@@ -119,8 +122,8 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
 
 # The second blind set (tests/data/blind2): written after the work, measured once, never tuned on.
 SECOND_BLIND_FLOORS = {
-    "en": {"urgent": 0.93, "calm_flagged": 0.06},
-    "ja": {"urgent": 0.94, "calm_flagged": 0.10},
+    "en": {"urgent": 0.97, "calm_flagged": 0.06},
+    "ja": {"urgent": 0.94, "calm_flagged": 0.08},
 }
 
 
@@ -293,3 +296,71 @@ def test_signs_of_now_stay_urgent_beside_history_and_denials(
     answerer: Answerer, message: str
 ) -> None:
     assert answerer.answer(message).urgent
+
+
+# --- Found on independent rounds 7 and 8 (new helper-written messages, read before they joined
+# the net's training data). ---
+@pytest.mark.parametrize(
+    ("message", "first_line", "reason"),
+    [
+        (
+            "my dad's face looks droopy on one side and his right arm is weak, he blames his back",
+            "🚨 Call 119 for an ambulance now.",
+            "stroke",
+        ),
+        (
+            "家内が腰痛を訴えておりましたが、先ほどから左の手足が動かしにくく言葉もはっきりしません",
+            "🚨 今すぐ119番に電話して救急車を呼んでください。",
+            "脳卒中",
+        ),
+    ],
+)
+def test_one_sided_weakness_or_a_drooping_face_is_a_stroke_emergency(
+    answerer: Answerer, message: str, first_line: str, reason: str
+) -> None:
+    reply = answerer.answer(message)
+    assert reply.urgent and reply.plain.splitlines()[0] == first_line
+    assert reason in reply.plain
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Bilateral sciatica since last night and urinary retention today",
+        "since this morning the region between my legs is asleep and I could not make pee",
+        "I keep having little accidents, I just don't make it to the loo in time, back flared up",
+        "the pain in my right flank is so bad I'm pacing the apartment, it comes in waves",
+        "Lifelong asthma, lots of steroid courses. I stepped off a curb and now strong back pain",
+        "My son (8) had a fever last week, since today he refuses to walk",
+        "腰が痛くなってから、両足の裏の感覚がない",
+        "コシ イタイ ネツ アル サムケ スゴイ",
+        "腰いたすぎて夜ねれん。どの体勢でもむり",
+        "先生、腰がいとうて、けさから小用が出んのです",
+        "むすこ 4さい あしのつけね いたくて あるかない ねつ ある",
+    ],
+)
+def test_plain_words_for_red_flags_are_caught_by_the_rules(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.checker.check(message).rule is not None
+    assert answerer.answer(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I have a slipped disc and my lower back hurts",  # a diagnosis, not a fall
+        "No chest pain or anything like that, just a tight lower back after a night shift",
+        "I had hay fever last month, my back feels like it always does",
+        "Hi, I cancelled last week because of a fever. 3 days fever free now, rebook my hip please",
+        "Fell during futsal, landed on my hip, I played the rest of the game and can run. 24yo",
+        "Back pain from studying all night lol, do you have a student discount?",
+        "昔の交通事故のむち打ちは治ってるんですが、最近は腰のほうが気になります",
+        "先週インフルで熱出して寝込んでました。熱はもう下がったけど腰が痛い",
+        "片側だけお尻がしびれる。車の運転2時間すると必ず",
+    ],
+)
+def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.checker.check(message).rule is None

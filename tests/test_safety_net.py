@@ -1,0 +1,85 @@
+"""The semantic net's two voters on vectors made by hand: what decides urgent, and how soon."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.services.safety_net import LabelledMessage, NetParameters, SemanticSafetyNet
+from bot.services.semantic import Vectors
+from bot.services.triage import Tier
+
+
+def unit(*components: float) -> Vectors:
+    vector = np.zeros(8, np.float32)
+    vector[: len(components)] = components
+    return vector / np.linalg.norm(vector)
+
+
+class HandMadeStore:
+    """Each example's text names its direction."""
+
+    def __init__(self, directions: dict[str, Vectors]) -> None:
+        self.directions = directions
+
+    def vectors(self, texts: Sequence[str]) -> Vectors:
+        return np.vstack([self.directions[t] for t in texts])
+
+
+def net_of(examples: list[tuple[LabelledMessage, Vectors]], threshold: float) -> SemanticSafetyNet:
+    store = HandMadeStore({m.text: v for m, v in examples})
+    return SemanticSafetyNet(
+        [m for m, _ in examples],
+        store=store,  # type: ignore[arg-type]
+        parameters={"en": NetParameters(threshold=threshold)},
+    )
+
+
+def examples() -> list[tuple[LabelledMessage, Vectors]]:
+    rng = np.random.default_rng(7)
+    made = []
+    for i in range(30):  # urgent along the first axis: most of them emergencies
+        tier = Tier.SAME_DAY if i % 5 == 0 else Tier.EMERGENCY
+        made.append((LabelledMessage(True, tier, f"u{i}"), unit(1, *rng.normal(0, 0.1, 7))))
+    for i in range(30):  # same-day along the third axis
+        made.append(
+            (LabelledMessage(True, Tier.SAME_DAY, f"s{i}"), unit(0, 0, 1, *rng.normal(0, 0.1, 5)))
+        )
+    for i in range(60):  # calm along the second
+        made.append((LabelledMessage(False, None, f"c{i}"), unit(0, 1, *rng.normal(0, 0.1, 6))))
+    return made
+
+
+def test_a_message_among_urgent_examples_is_urgent_at_their_tier() -> None:
+    net = net_of(examples(), threshold=0.0)
+    assert net.check(unit(1, 0.05), "en") is Tier.EMERGENCY
+    assert net.check(unit(0.05, 0, 1), "en") is Tier.SAME_DAY
+
+
+def test_a_message_among_calm_examples_is_not() -> None:
+    net = net_of(examples(), threshold=0.0)
+    reading = net.read(unit(0.05, 1))
+    assert reading.neighbours < 0 and reading.probe < 0
+    assert net.check(unit(0.05, 1), "en") is None
+
+
+def test_the_threshold_decides_between_the_two() -> None:
+    halfway = unit(1, 1.1)  # a little nearer the calm examples
+    urgency = net_of(examples(), threshold=0.0).read(halfway).urgency
+    assert net_of(examples(), threshold=urgency - 0.01).check(halfway, "en") is not None
+    assert net_of(examples(), threshold=urgency + 0.01).check(halfway, "en") is None
+
+
+def test_patients_questions_count_as_calm_neighbours() -> None:
+    net = net_of(examples(), threshold=0.0)
+    message = unit(1, 0.9)
+    alone = net.read(message).neighbours
+    # Thirty questions right beside the message outweigh the urgent examples further off.
+    crowded = net.read(message, calm=np.full(30, 0.999, np.float32)).neighbours
+    assert crowded < alone
+
+
+def test_an_unknown_language_uses_the_default_parameters() -> None:
+    net = net_of(examples(), threshold=0.0)
+    assert net.check(unit(1, 0.05), "fr") is Tier.EMERGENCY
