@@ -70,7 +70,7 @@ def held_out() -> HeldOut:
         net = SemanticSafetyNet(
             [e for e, b in zip(examples, blocks, strict=True) if b != block],
             store=store,
-            parameters={"en": NetParameters(threshold=0.0)},  # unused: only readings are taken
+            parameters={"en": NetParameters(0.0, 0.0)},  # unused: only readings are taken
         )
         for i in np.flatnonzero(blocks == block):
             readings[i] = net.read(vectors[i])

@@ -23,6 +23,7 @@ from bot.i18n import Texts
 from bot.services.answering import EXAMPLES_NAME, Answerer, ClinicFacts
 from bot.services.content import load_content
 from bot.services.matching import LexicalScores
+from bot.services.safety_net import EXAMPLES_FILE, read_labelled_messages
 from bot.services.semantic import Vectors
 from bot.services.topic_search import (
     TUNED_FILE,
@@ -43,6 +44,7 @@ LANGUAGES = ("en", "ja")
 # before it (7 nearest, similarity vote) let through on the same held-out blocks: the same
 # false alarms, more urgent messages caught (benchmarks/safety_net_blocks.py).
 CALM_BUDGET = 0.07
+SET_ASIDE_BUDGET = 0.02
 QUESTION_BUDGET = 0.02
 GRID = list(itertools.product([0.0, 0.3, 0.6, 1.0], [0.2, 0.4, 0.7, 1.0, 1.5], [2.0, 5.0, 10.0]))
 
@@ -192,47 +194,65 @@ def tune_language(answerer: Answerer, halves: list[Answerer], language: str) -> 
 
 
 def tune_safety_net(answerer: Answerer, seen: HeldOut, language: str) -> dict[str, float]:
-    """Place one language's threshold on the net ALONE, on held-out readings of the labelled
+    """Place one language's two lines on the net ALONE, on held-out readings of the labelled
     examples (thousands, each read by a net built without its writer's block) rather than on
     the hundred calm messages of a tuning part.
 
-    The lowest threshold that keeps both budgets: held-out calm examples, and patients' ordinary
-    questions from the tuning parts (a question the net flags is a patient who gets an alarm
-    instead of an answer).
+    The line for messages the rules leave open keeps CALM_BUDGET of held-out calm examples; the
+    line for messages the rules read as denied or general keeps SET_ASIDE_BUDGET of those. Both
+    stay high enough that at most QUESTION_BUDGET of patients' tuning questions are flagged (a
+    question the net flags is a patient who gets an alarm instead of an answer).
     """
     mine = seen.languages == language
     urgency = seen.urgency()
-    urgent, calm = urgency[mine & seen.urgent], urgency[mine & ~seen.urgent]
+    examples = read_labelled_messages(EXAMPLES_FILE)
+    set_aside = np.array([_set_aside(answerer, e.text) for e in examples])
+    open_calm = urgency[mine & ~seen.urgent & ~set_aside]
+    aside_calm = urgency[mine & ~seen.urgent & set_aside]
     asked = [
         q.text for blind in (True, False) for q in questions(language, blind=blind, part="tune")
     ]
+    asked_aside = np.array([_set_aside(answerer, text) for text in asked])
+    ordinary = np.array([_read(answerer, text) for text in asked])
 
-    def read(text: str) -> float:
-        triage = answerer.checker.check(text)
-        if triage.reassured or triage.general:
-            return -np.inf  # the net never sees these
-        vector = answerer.embed(text)
-        scores = answerer.index.scores(vector)
-        calm_questions = scores[answerer.index.example_rows]
-        return answerer.safety_net.read(vector, calm_questions).urgency
+    def questions_flagged(line: float, aside_line: float) -> float:
+        return float(np.mean(np.where(asked_aside, ordinary > aside_line, ordinary > line)))
 
-    ordinary = np.array([read(text) for text in asked])
-    line = max(
-        float(np.quantile(calm, 1 - CALM_BUDGET)),
-        float(np.quantile(ordinary, 1 - QUESTION_BUDGET)),
-    )
-    line = round(line, 3)
+    line = round(float(np.quantile(open_calm, 1 - CALM_BUDGET)), 3)
+    aside_line = round(max(line, float(np.quantile(aside_calm, 1 - SET_ASIDE_BUDGET))), 3)
+    while questions_flagged(line, aside_line) > QUESTION_BUDGET:
+        line, aside_line = line + 0.05, aside_line + 0.05
+    line, aside_line = round(line, 3), round(aside_line, 3)
+    caught = np.where(set_aside, urgency > aside_line, urgency > line)
     blind = red_flag_messages(language, blind=True, part="tune")
-    on_tune = [(m.urgent, read(m.text) > line) for m in blind]
+    on_tune = [
+        (m.urgent, _read(answerer, m.text) > (aside_line if _set_aside(answerer, m.text) else line))
+        for m in blind
+    ]
     print(
-        f"{language} safety net: threshold {line:.3f} (net alone, at most {CALM_BUDGET:.0%} of "
-        f"held-out calm examples and {QUESTION_BUDGET:.0%} of tuning questions flagged): "
-        f"held-out urgent {(urgent > line).mean():.1%}, calm {(calm > line).mean():.1%}; "
-        f"questions {(ordinary > line).mean():.1%}; blind tuning part "
-        f"urgent {sum(f for u, f in on_tune if u)}/{sum(u for u, _ in on_tune)}, "
+        f"{language} safety net: threshold {line:.3f}, for denied or general messages "
+        f"{aside_line:.3f} (net alone: at most {CALM_BUDGET:.0%} of held-out calm examples the "
+        f"rules leave open, {SET_ASIDE_BUDGET:.0%} of those they read as denied or general, "
+        f"{QUESTION_BUDGET:.0%} of tuning questions): held-out urgent "
+        f"{caught[mine & seen.urgent].mean():.1%}, calm {caught[mine & ~seen.urgent].mean():.1%}; "
+        f"questions {questions_flagged(line, aside_line):.1%}; blind tuning part urgent "
+        f"{sum(f for u, f in on_tune if u)}/{sum(u for u, _ in on_tune)}, "
         f"calm {sum(f for u, f in on_tune if not u)}/{sum(not u for u, _ in on_tune)}"
     )
-    return {"threshold": line}
+    return {"threshold": line, "set_aside_threshold": aside_line}
+
+
+def _set_aside(answerer: Answerer, text: str) -> bool:
+    """The rules read every sign as denied, or the message as a general question."""
+    triage = answerer.checker.check(text)
+    return triage.rule is None and (triage.reassured or triage.general)
+
+
+def _read(answerer: Answerer, text: str) -> float:
+    """The net's reading of one message, with patients' questions as calm neighbours."""
+    vector = answerer.embed(text)
+    scores = answerer.index.scores(vector)
+    return answerer.safety_net.read(vector, scores[answerer.index.example_rows]).urgency
 
 
 def off_topic_examples(language: str) -> list[Example]:

@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/understanding.py [--misses]
 `--misses` also lists what went wrong in the tuning parts (never the test parts: nothing is tuned
-on them, so nobody should read their misses while tuning).
+on them, so nobody should read their misses while tuning). The second and third blind sets follow,
+as figures only.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
-from tests.datasets import questions, red_flag_messages
+from tests.datasets import (
+    questions,
+    red_flag_messages,
+    second_blind_red_flags,
+    third_blind_red_flags,
+)
 
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
 
@@ -62,9 +68,25 @@ def report(answerer: Answerer, *, show_misses: bool) -> None:
                         print(f"    CALM FLAGGED [{m.category}]: {m.text}")
 
 
+def report_later_blind_sets(answerer: Answerer) -> None:
+    """Urgent caught and calm flagged on the second and third blind sets (figures only)."""
+    for name, read in (("blind2", second_blind_red_flags), ("blind3", third_blind_red_flags)):
+        for language in ("en", "ja"):
+            messages = read(language)
+            urgent = [m for m in messages if m.urgent]
+            calm = [m for m in messages if not m.urgent]
+            caught = sum(answerer.answer(m.text).urgent for m in urgent)
+            flagged = sum(answerer.answer(m.text).urgent for m in calm)
+            print(
+                f"{language + ' ' + name:<22}{'':>20}{'':>26}"
+                f"{_share(caught, len(urgent)):>20}{_share(flagged, len(calm)):>18}"
+            )
+
+
 def main() -> None:
     answerer = Answerer.from_folder(REPO_ROOT / "content", FACTS)
     report(answerer, show_misses="--misses" in sys.argv)
+    report_later_blind_sets(answerer)
 
 
 if __name__ == "__main__":

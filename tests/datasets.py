@@ -10,6 +10,7 @@ from typing import Literal
 DATA = Path(__file__).resolve().parent / "data"
 BLIND = DATA / "blind"
 SECOND_BLIND = DATA / "blind2"  # red flags only; measured once, never tuned on
+THIRD_BLIND = DATA / "blind3"  # red flags only; written before the third session, measured once
 Part = Literal["tune", "test", "all"]
 
 
@@ -77,7 +78,16 @@ def red_flag_messages(language: str, *, blind: bool, part: Part = "all") -> list
 
 def second_blind_red_flags(language: str) -> list[Message]:
     """The second blind set's messages (all of them: it has no tuning part)."""
+    return _blind_set(SECOND_BLIND, language)
+
+
+def third_blind_red_flags(language: str) -> list[Message]:
+    """The third blind set's messages (all of them: it has no tuning part)."""
+    return _blind_set(THIRD_BLIND, language)
+
+
+def _blind_set(folder: Path, language: str) -> list[Message]:
     return [
         Message(text=text, urgent=label == "urgent", language=language, category=category)
-        for label, category, text in _rows(SECOND_BLIND / f"red_flags_{language}.tsv")
+        for label, category, text in _rows(folder / f"red_flags_{language}.tsv")
     ]

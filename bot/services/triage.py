@@ -14,8 +14,13 @@ import yaml
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
 _SENTENCE_END = re.compile(r"[.!?;\n。！？]+|\s[-–—]\s")
 _CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and)\b")
-# "never had numbness like this" is new; "no chest pain or anything like that" is a denial.
-_NEW_TO_ME = re.compile(r"\s*(?!or\b)(\w+\s+){0,3}(like (this|that)|before|until now)\b")
+# "never had numbness like this" is new; "no chest pain or anything like that" is a denial,
+# unless a time follows ("…or anything like that until yesterday").
+_NEW_TO_ME = re.compile(
+    r"\s*(?!or\b)(\w+\s+){0,3}(like (this|that)|before|until now)\b"
+    r"|\s*or (anything|something) like (this|that)\W+(\w+\W+){0,2}?"
+    r"(until|till|before|up to|prior to)\b"
+)
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
 _CLAUSE_END = re.compile(
     r"[.!?;\n。！？]+|(?<!ago)(?<!years)(?<!twenties)(?<!昔)(?<!去年)(?<!前)[,、]"
@@ -110,7 +115,7 @@ class RedFlagChecker:
             if self._experienced.match(text, match.end()):  # 「しびれたことがありました」
                 return not self._is_now(self._clause(text, match))  # …but not 「昨日から」
             return bool(self._negation["ja"].match(text, match.end()))
-        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?;,\n")
+        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in (*".!?;,\n", " - "))
         before = text[sentence_start + 1 : match.start()]
         # "no fever but I can't pee": a negation does not reach past "but".
         before = _CLAUSE_BREAK.split(before)[-1]
