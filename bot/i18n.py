@@ -13,9 +13,16 @@ DEFAULT_LANGUAGE = "en"
 _JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
 def detect_language(text: str) -> str:
-    """Japanese script means Japanese; anything else is answered in English."""
-    return "ja" if _JAPANESE_SCRIPT.search(text) else DEFAULT_LANGUAGE
+    """Japanese when Japanese script is a fair share of the letters (one Japanese character
+    carries about as much as a short English word, so 15 % is plenty); else English. A place
+    name in kanji does not make an English message Japanese."""
+    japanese = len(_JAPANESE_SCRIPT.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    return "ja" if japanese and japanese >= 0.15 * (japanese + latin) else DEFAULT_LANGUAGE
 
 
 def language_from_telegram(language_code: str | None) -> str:

@@ -128,7 +128,8 @@ LATER_BLIND_FLOORS = {
     # Measured once, at the commit that added it: its calm messages are harder than the other
     # sets' (the rules alone flag about 10 % of them); see README, "Figures".
     ("blind3", "en"): {"urgent": 0.98, "calm_flagged": 0.18},
-    ("blind3", "ja"): {"urgent": 0.96, "calm_flagged": 0.225},
+    # 22.0 % at 07d56ed; the fourth review's mends (urgent wording they silenced) cost one more.
+    ("blind3", "ja"): {"urgent": 0.96, "calm_flagged": 0.23},
 }
 LATER_BLIND_SETS = {
     "blind2": datasets.second_blind_red_flags,
@@ -375,3 +376,15 @@ def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
     answerer: Answerer, message: str
 ) -> None:
     assert answerer.checker.check(message).rule is None
+
+
+def test_a_sign_in_the_middle_of_a_long_ramble_still_reaches_the_net(answerer: Answerer) -> None:
+    sign = "back ache and I've been pooping myself without realising"
+    assert answerer.checker.check(sign).rule is None  # only the net knows this one
+    filler = (
+        "Hello, I hope you are well, I wanted to ask about booking a first session for next week "
+        "and whether you take cards, and also where the nearest station exit is, thank you. "
+    )
+    ramble = filler * 5 + sign + ". " + filler * 5
+    assert len(ramble) > 1500
+    assert answerer.answer(ramble).urgent

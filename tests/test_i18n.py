@@ -80,3 +80,11 @@ def test_japanese_replies_are_japanese(question: str) -> None:
     reply = answerer.answer(question)
     assert reply.language == "ja"
     assert english_words(reply.plain.replace(settings.clinic_email, "")) == []
+
+
+def test_a_kanji_place_name_does_not_make_an_english_message_japanese() -> None:
+    from bot.i18n import detect_language
+
+    assert detect_language("I'm staying near 新宿 station, where is the clinic?") == "en"
+    assert detect_language("腰痛 + saddle areaのnumbness。これってヤバいやつ？") == "ja"
+    assert detect_language("腰が痛い") == "ja"

@@ -40,6 +40,9 @@ UNCLEAR_REASON = "reason-unclear"  # the semantic net knows that it is urgent, n
 # Embedding cost grows with length; a long ramble is read from its start and its end, where
 # patients put what they ask. The rules still read all of it.
 EMBED_HEAD, EMBED_TAIL = 600, 400
+# A message longer than this is also read by the net in pieces of about this many characters.
+PIECES_FROM, PIECE_LENGTH = 400, 250
+_SENTENCES = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*")
 _HAS_WORDS = re.compile(r"[^\W\d_]")
 EXAMPLES_NAME = "_examples.tsv"  # per language: patients' wording for the semantic index
 # How each language is matched; Japanese uses dictionary words (measured against character
@@ -202,6 +205,19 @@ class Answerer:
             message = f"{message[:EMBED_HEAD]} … {message[-EMBED_TAIL:]}"
         return np.asarray(self.store.encoder.encode([message])[0], dtype=np.float32)
 
+    def _piece_vectors(self, message: str) -> Vectors:
+        """A long message's sentences, packed into short pieces: one sign in a long ramble is
+        lost in the whole message's embedding, but not in its own piece's."""
+        if len(message) <= PIECES_FROM:
+            return np.zeros((0, 512), np.float32)
+        pieces: list[str] = []
+        for sentence in _SENTENCES.findall(message):
+            if pieces and len(pieces[-1]) + len(sentence) <= PIECE_LENGTH:
+                pieces[-1] += sentence
+            else:
+                pieces.append(sentence[: EMBED_HEAD + EMBED_TAIL])
+        return np.asarray(self.store.encoder.encode(pieces), dtype=np.float32)
+
     def answer(self, message: str, language: str | None = None) -> Reply:
         """Urgent advice, a topic, or the honest fallback, in the message's language."""
         language = language or detect_language(message)
@@ -211,30 +227,33 @@ class Answerer:
         if not _HAS_WORDS.search(message):  # emoji, punctuation, spaces: nothing to match
             return self.fallback_reply(language)
         vector = self.embed(message)
-        if triage.informational:
-            # The rules found a sign but set its sentence aside as general or hypothetical: the
-            # net still has its say before the red-flags topic (a set-aside sign may be real).
-            tier = self.net_tier(vector, detect_language(message))
-            if tier is not None:
-                return self.urgent_reply(tier, UNCLEAR_REASON, language)
-            return self.topic_reply(RED_FLAGS_TOPIC, language)
-        # The net reads meaning, not negation or mood: when the rules read every sign as denied,
-        # or the message as a general question, it needs a clearer reading to overrule them
-        # (a denial the rules misread must not switch it off: third review, docs/reviews).
         scores = self.index.scores(vector)
-        # The net's vote is tuned per script: the message's own, not the patient's setting.
-        tier = self.net_tier(
-            vector,
-            detect_language(message),
-            scores,
-            set_aside=triage.reassured or triage.general,
+        # The rules found a sign but set its sentence aside as general or hypothetical: the net
+        # still has its say before the red-flags topic (a set-aside sign may be real). When they
+        # read every sign as denied, or the message as a general question, the net needs a
+        # clearer reading to overrule them (a misread denial must not switch it off).
+        tier = self._net_on_message(
+            message, vector, scores, set_aside=triage.reassured or triage.general
         )
         if tier is not None:
             return self.urgent_reply(tier, UNCLEAR_REASON, language)
+        if triage.informational:
+            return self.topic_reply(RED_FLAGS_TOPIC, language)
         match = self._matchers[self.content_language(language)].match(message, vector, scores)
         if match.topic_id is None:
             return self.fallback_reply(language)
         return self.topic_reply(match.topic_id, language)
+
+    def _net_on_message(
+        self, message: str, vector: Vectors, scores: Vectors, *, set_aside: bool
+    ) -> Tier | None:
+        """The net on the whole message and, for a long one, on each of its pieces."""
+        # The net's lines are placed per script: the message's own, not the patient's setting.
+        script = detect_language(message)
+        tier = self.net_tier(vector, script, scores, set_aside=set_aside)
+        for piece in self._piece_vectors(message):
+            tier = tier or self.net_tier(piece, script, set_aside=set_aside)
+        return tier
 
     def net_tier(
         self,

@@ -13,13 +13,22 @@ import yaml
 
 RULES_FILE = Path(__file__).resolve().parent / "red_flags.yaml"
 _SENTENCE_END = re.compile(r"[.!?;\n。！？]+|\s[-–—]\s")
-_CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and)\b")
+# What a denial cannot reach past: "no fever but…", "no pain or anything, just numb between…".
+_CLAUSE_BREAK = re.compile(r"\b(?:but|however|though|although|yet|except|and|just|only|now)\b")
 # "never had numbness like this" is new; "no chest pain or anything like that" is a denial,
 # unless a time follows ("…or anything like that until yesterday").
 _NEW_TO_ME = re.compile(
     r"\s*(?!or\b)(\w+\s+){0,3}(like (this|that)|before|until now)\b"
-    r"|\s*or (anything|something) like (this|that)\W+(\w+\W+){0,2}?"
-    r"(until|till|before|up to|prior to)\b"
+    r"|\s*or (anything|something)( like (this|that|it))?\W+(\w+\W+){0,4}?"
+    r"(until|till|til|before|up to|prior to)\b"
+    # "never had trouble peeing til this week", "…in all my years of back pain, now both sides"
+    r"|(\W+\w+){0,8}?\W+(until|till|til) (today|tonight|yesterday|now|this|last|the|\w+day)\b"
+    r"|(\W+\w+){0,10}?\W*,\s*now\b"
+)
+# The writer says the sign set aside as general or hearsay is theirs, now.
+_ME_NOW = re.compile(
+    r"\b(thats|that is) (whats|what is) (happening|going on)( to me)?|\bthats me now|"
+    r"\bi have (that|it|this) (right )?now\b|今(そう|まさに|その状態)|まさに今|今そうなって"
 )
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
 _CLAUSE_END = re.compile(
@@ -216,6 +225,8 @@ class RedFlagChecker:
         if rule is None:
             general = bool(sentences) and all(self._is_informational(s) for s in sentences)
             return Triage(reassured=self._denied(text), general=general)
+        if _ME_NOW.search(text):  # "…is that serious? That's me now": nothing is set aside
+            return Triage(rule=rule)
         about_the_writer = ". ".join(s for s in sentences if not self._is_informational(s))
         if about_the_writer == ". ".join(sentences):
             return Triage(rule=rule)
