@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -51,3 +52,31 @@ async def test_patient_lifecycle(database_url: str) -> None:
         assert not await patients.forget(42)
     finally:
         await engine.dispose()
+
+
+async def test_the_migrations_leave_a_sqlite_file_in_wal_so_a_writer_never_blocks_a_new_connection(
+    tmp_path: Path,
+) -> None:
+    """Switching a file to WAL cannot wait for a writer: the migrations must leave it in WAL."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from bot.storage.db import upgrade_async
+
+    path = tmp_path / "bot.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await upgrade_async(url)
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        writer.execute("BEGIN IMMEDIATE")  # another process mid-write
+        writer.execute("CREATE TABLE scratch (x INTEGER)")
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+        finally:
+            await engine.dispose()
+    finally:
+        writer.close()

@@ -32,9 +32,11 @@ def _prepare_sqlite_folder(url: str) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # The timeout first: switching to WAL needs a lock too, and without the timeout a connection
+    # opened while another writes fails at once with "database is locked".
+    cursor.execute("PRAGMA busy_timeout=5000")
     # WAL lets readers work while the single writer commits; the timeout rides out brief locks.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     # In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits only.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -4,8 +4,8 @@ import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.storage.db import create_engine
 from bot.storage.models import Base
 
 target_metadata = Base.metadata
@@ -22,7 +22,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_async_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    # The bot's own engine: a new SQLite file leaves the migrations already in WAL mode, so no
+    # later connection has to switch it while another one writes (that switch cannot wait).
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()
