@@ -124,12 +124,15 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
 # (blind3) a session's work by new helpers, measured once at a few commits, never tuned on.
 LATER_BLIND_FLOORS = {
     ("blind2", "en"): {"urgent": 0.97, "calm_flagged": 0.06},
-    ("blind2", "ja"): {"urgent": 0.94, "calm_flagged": 0.08},
+    # The code review's mends (a denial no longer raises the net's line for a sentence that
+    # tells of now) caught one more urgent and flagged one more calm: 8.0 -> 8.7 %.
+    ("blind2", "ja"): {"urgent": 0.94, "calm_flagged": 0.09},
     # Measured once, at the commit that added it: its calm messages are harder than the other
     # sets' (the rules alone flag about 10 % of them); see README, "Figures".
     ("blind3", "en"): {"urgent": 0.98, "calm_flagged": 0.18},
-    # 22.0 % at 07d56ed; the fourth review's mends (urgent wording they silenced) cost one more.
-    ("blind3", "ja"): {"urgent": 0.96, "calm_flagged": 0.23},
+    # 22.0 % at 07d56ed; the fourth review's mends (urgent wording they silenced) cost one more,
+    # the code review's another.
+    ("blind3", "ja"): {"urgent": 0.96, "calm_flagged": 0.235},
 }
 LATER_BLIND_SETS = {
     "blind2": datasets.second_blind_red_flags,
@@ -387,4 +390,27 @@ def test_a_sign_in_the_middle_of_a_long_ramble_still_reaches_the_net(answerer: A
     )
     ramble = filler * 5 + sign + ". " + filler * 5
     assert len(ramble) > 1500
+    assert answerer.answer(ramble).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "No headache — my speech is slurred since an hour",  # a denial stops at a dash
+        "No back pain – my face is drooping on one side",
+        "転んではいないです。熱もないです。腰痛があって、昨日からトイレに行っても感覚がよくわからない",
+        "My whole right side is weak, arm and leg",  # not one-sided sciatica
+        "腰が痛くて、38℃あります",  # ℃ is °c once the text is folded
+    ],
+)
+def test_found_by_the_code_review(answerer: Answerer, message: str) -> None:
+    assert answerer.answer(message).urgent
+
+
+def test_a_sign_in_a_long_message_with_no_full_stops_still_reaches_the_net(
+    answerer: Answerer,
+) -> None:
+    filler = "and then I wanted to ask about the prices and the station exit and the towels, " * 15
+    ramble = filler + "back ache and I've been pooping myself without realising, " + filler
+    assert "." not in ramble and len(ramble) > 2000
     assert answerer.answer(ramble).urgent

@@ -82,7 +82,9 @@ def test_patients_questions_count_as_calm_neighbours() -> None:
 
 def test_an_unknown_language_uses_the_default_parameters() -> None:
     net = net_of(examples(), threshold=0.0)
-    assert net.check(unit(1, 0.05), "fr") is Tier.EMERGENCY
+    net.parameters["ja"] = NetParameters(threshold=1000.0, set_aside_threshold=1000.0)
+    assert net.check(unit(1, 0.05), "ja") is None
+    assert net.check(unit(1, 0.05), "fr") is Tier.EMERGENCY  # English, the default
 
 
 def test_a_message_the_rules_read_as_denied_needs_a_clearer_reading() -> None:

@@ -41,8 +41,9 @@ UNCLEAR_REASON = "reason-unclear"  # the semantic net knows that it is urgent, n
 # patients put what they ask. The rules still read all of it.
 EMBED_HEAD, EMBED_TAIL = 600, 400
 # A message longer than this is also read by the net in pieces of about this many characters.
-PIECES_FROM, PIECE_LENGTH = 400, 250
+PIECES_FROM, PIECE_LENGTH, MAX_PIECES = 400, 250, 8
 _SENTENCES = re.compile(r"[^.!?。！？\n]+[.!?。！？\n]*")
+_CLAUSES = re.compile(r"[^,、;]+[,、;]*")
 _HAS_WORDS = re.compile(r"[^\W\d_]")
 EXAMPLES_NAME = "_examples.tsv"  # per language: patients' wording for the semantic index
 # How each language is matched; Japanese uses dictionary words (measured against character
@@ -207,15 +208,23 @@ class Answerer:
 
     def _piece_vectors(self, message: str) -> Vectors:
         """A long message's sentences, packed into short pieces: one sign in a long ramble is
-        lost in the whole message's embedding, but not in its own piece's."""
+        lost in the whole message's embedding, but not in its own piece's. A sentence longer
+        than a piece is cut at its commas (failing those, every `length` characters); at most
+        MAX_PIECES, each longer when the message is."""
         if len(message) <= PIECES_FROM:
             return np.zeros((0, 512), np.float32)
+        length = max(PIECE_LENGTH, len(message) // MAX_PIECES + 1)
         pieces: list[str] = []
         for sentence in _SENTENCES.findall(message):
-            if pieces and len(pieces[-1]) + len(sentence) <= PIECE_LENGTH:
-                pieces[-1] += sentence
-            else:
-                pieces.append(sentence[: EMBED_HEAD + EMBED_TAIL])
+            clauses = _CLAUSES.findall(sentence) if len(sentence) > length else [sentence]
+            for part in (c[i : i + length] for c in clauses for i in range(0, len(c), length)):
+                if pieces and len(pieces[-1]) + len(part) <= length:
+                    pieces[-1] += part
+                else:
+                    pieces.append(part)
+        pieces = [p for p in pieces if _HAS_WORDS.search(p)][: MAX_PIECES + 1]
+        if not pieces:
+            return np.zeros((0, 512), np.float32)
         return np.asarray(self.store.encoder.encode(pieces), dtype=np.float32)
 
     def answer(self, message: str, language: str | None = None) -> Reply:
@@ -251,9 +260,15 @@ class Answerer:
         # The net's lines are placed per script: the message's own, not the patient's setting.
         script = detect_language(message)
         tier = self.net_tier(vector, script, scores, set_aside=set_aside)
-        for piece in self._piece_vectors(message):
-            tier = tier or self.net_tier(piece, script, set_aside=set_aside)
-        return tier
+        if tier is Tier.EMERGENCY:
+            return tier
+        # Pieces only cost time when the whole message did not already call for 119.
+        tiers = {tier} | {
+            self.net_tier(piece, script, set_aside=set_aside)
+            for piece in self._piece_vectors(message)
+        }
+        # The most urgent reading wins.
+        return next((t for t in (Tier.EMERGENCY, Tier.SAME_DAY) if t in tiers), None)
 
     def net_tier(
         self,

@@ -156,7 +156,7 @@ class SemanticSafetyNet:
 
 def fit_probe(vectors: Vectors, urgent: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     """Ridge regression of ±1 on the vectors (last entry: the bias), solved in closed form:
-    a few milliseconds at start-up, and the same answer on every machine."""
+    about 0.1 s at start-up, and the same answer on every machine."""
     x = np.hstack([vectors.astype(np.float64), np.ones((len(vectors), 1))])
     target = np.where(urgent, 1.0, -1.0)
     return np.linalg.solve(x.T @ x + RIDGE * np.eye(x.shape[1]), x.T @ target)

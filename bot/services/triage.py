@@ -124,7 +124,9 @@ class RedFlagChecker:
             if self._experienced.match(text, match.end()):  # 「しびれたことがありました」
                 return not self._is_now(self._clause(text, match))  # …but not 「昨日から」
             return bool(self._negation["ja"].match(text, match.end()))
-        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in (*".!?;,\n", " - "))
+        sentence_start = max(
+            text.rfind(mark, 0, match.start()) for mark in (*".!?;,:/(\n–—", " - ")
+        )
         before = text[sentence_start + 1 : match.start()]
         # "no fever but I can't pee": a negation does not reach past "but".
         before = _CLAUSE_BREAK.split(before)[-1]
@@ -180,7 +182,21 @@ class RedFlagChecker:
             for m in pattern.finditer(text)
         ]
         # History is not reassurance: the semantic net still reads a message about the past.
-        return bool(mentions) and all(self._negated(text, m, lang) for m, lang, _ in mentions)
+        # Nor is a denial in one sentence for another that tells of now in words the rules do
+        # not know ("No fall. No fever. Since yesterday I can't tell when I've been to the loo").
+        sentences = _SENTENCE_END.split(text)
+        denied_in = {len(_SENTENCE_END.split(text[: m.start()])) - 1 for m, _, _ in mentions}
+        told_now = any(
+            self._time_anchor[lang].search(sentence)
+            for i, sentence in enumerate(sentences)
+            if i not in denied_in
+            for lang in ("en", "ja")
+        )
+        return (
+            bool(mentions)
+            and all(self._negated(text, m, lang) for m, lang, _ in mentions)
+            and not told_now
+        )
 
     def _is_informational(self, sentence: str) -> bool:
         """A question about a condition in general, a hypothetical, a definition or hearsay."""

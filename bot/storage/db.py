@@ -32,8 +32,8 @@ def _prepare_sqlite_folder(url: str) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # The timeout first: switching to WAL needs a lock too, and without the timeout a connection
-    # opened while another writes fails at once with "database is locked".
+    # The timeout first, so every statement after it waits out a brief lock. (Switching a file to
+    # WAL cannot wait for a writer at all: the migrations leave a new file in WAL, env.py.)
     cursor.execute("PRAGMA busy_timeout=5000")
     # WAL lets readers work while the single writer commits; the timeout rides out brief locks.
     cursor.execute("PRAGMA journal_mode=WAL")
