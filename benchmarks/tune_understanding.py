@@ -243,16 +243,11 @@ def tune_safety_net(answerer: Answerer, seen: HeldOut, language: str) -> dict[st
 
 
 def _set_aside(answerer: Answerer, text: str) -> bool:
-    """The rules read every sign as denied, or the message as a general question."""
-    triage = answerer.checker.check(text)
-    return triage.rule is None and (triage.reassured or triage.general)
+    return answerer.checker.check(text).set_aside
 
 
 def _read(answerer: Answerer, text: str) -> float:
-    """The net's reading of one message, with patients' questions as calm neighbours."""
-    vector = answerer.embed(text)
-    scores = answerer.index.scores(vector)
-    return answerer.safety_net.read(vector, scores[answerer.index.example_rows]).urgency
+    return answerer.net_reading(answerer.embed(text)).urgency
 
 
 def off_topic_examples(language: str) -> list[Example]:

@@ -18,6 +18,7 @@ from bot.services.safety_net import (
     EXAMPLES_FILE,
     LabelledMessage,
     NetParameters,
+    Reading,
     SemanticSafetyNet,
     read_labelled_messages,
 )
@@ -241,9 +242,7 @@ class Answerer:
         # still has its say before the red-flags topic (a set-aside sign may be real). When they
         # read every sign as denied, or the message as a general question, the net needs a
         # clearer reading to overrule them (a misread denial must not switch it off).
-        tier = self._net_on_message(
-            message, vector, scores, set_aside=triage.reassured or triage.general
-        )
+        tier = self._net_on_message(message, vector, scores, set_aside=triage.set_aside)
         if tier is not None:
             return self.urgent_reply(tier, UNCLEAR_REASON, language)
         if triage.informational:
@@ -279,10 +278,18 @@ class Answerer:
         set_aside: bool = False,
     ) -> Tier | None:
         """The semantic net's verdict; patients' topic questions join its calm neighbours."""
-        scores = self.index.scores(vector) if scores is None else scores
         return self.safety_net.check(
-            vector, language, calm=scores[self.index.example_rows], set_aside=set_aside
+            vector, language, calm=self._calm_questions(vector, scores), set_aside=set_aside
         )
+
+    def net_reading(self, vector: Vectors) -> Reading:
+        """What the net's two voters make of a message, with the same neighbours as `net_tier`."""
+        return self.safety_net.read(vector, calm=self._calm_questions(vector))
+
+    def _calm_questions(self, vector: Vectors, scores: Vectors | None = None) -> Vectors:
+        """The message's similarity to patients' topic questions (calm neighbours for the net)."""
+        scores = self.index.scores(vector) if scores is None else scores
+        return scores[self.index.example_rows]
 
     def known_texts(self) -> list[str]:
         """Every text whose vector the answerer holds (the package ships these vectors)."""

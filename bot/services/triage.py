@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -72,6 +73,12 @@ class Triage:
     def urgent(self) -> bool:
         """Whether the message gets urgent advice instead of an answer."""
         return self.rule is not None
+
+    @property
+    def set_aside(self) -> bool:
+        """No rule fired and the rules read every sign as denied, or the message as general:
+        the semantic net needs a clearer reading to overrule them."""
+        return self.rule is None and (self.reassured or self.general)
 
 
 def fold(text: str) -> str:
@@ -185,7 +192,8 @@ class RedFlagChecker:
         # Nor is a denial in one sentence for another that tells of now in words the rules do
         # not know ("No fall. No fever. Since yesterday I can't tell when I've been to the loo").
         sentences = _SENTENCE_END.split(text)
-        denied_in = {len(_SENTENCE_END.split(text[: m.start()])) - 1 for m, _, _ in mentions}
+        ends = [end.start() for end in _SENTENCE_END.finditer(text)]
+        denied_in = {bisect.bisect_right(ends, m.start()) for m, _, _ in mentions}
         told_now = any(
             self._time_anchor[lang].search(sentence)
             for i, sentence in enumerate(sentences)
