@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/understanding.py [--misses]
 `--misses` also lists what went wrong in the tuning parts (never the test parts: nothing is tuned
-on them, so nobody should read their misses while tuning). The second and third blind sets follow,
+on them, so nobody should read their misses while tuning). The later blind sets (2, 3, 4) follow,
 as figures only.
 """
 
@@ -20,6 +20,7 @@ from tests.datasets import (
     red_flag_messages,
     second_blind_red_flags,
     third_blind_red_flags,
+    fourth_blind_red_flags,
 )
 
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
@@ -69,8 +70,12 @@ def report(answerer: Answerer, *, show_misses: bool) -> None:
 
 
 def report_later_blind_sets(answerer: Answerer) -> None:
-    """Urgent caught and calm flagged on the second and third blind sets (figures only)."""
-    for name, read in (("blind2", second_blind_red_flags), ("blind3", third_blind_red_flags)):
+    """Urgent caught and calm flagged on the later blind sets (figures only)."""
+    for name, read in (
+        ("blind2", second_blind_red_flags),
+        ("blind3", third_blind_red_flags),
+        ("blind4", fourth_blind_red_flags),
+    ):
         for language in ("en", "ja"):
             messages = read(language)
             urgent = [m for m in messages if m.urgent]

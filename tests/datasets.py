@@ -11,6 +11,7 @@ DATA = Path(__file__).resolve().parent / "data"
 BLIND = DATA / "blind"
 SECOND_BLIND = DATA / "blind2"  # red flags only; measured once, never tuned on
 THIRD_BLIND = DATA / "blind3"  # red flags only; written before the third session, measured once
+FOURTH_BLIND = DATA / "blind4"  # red flags only; written before the fourth session, measured once
 Part = Literal["tune", "test", "all"]
 
 
@@ -84,6 +85,11 @@ def second_blind_red_flags(language: str) -> list[Message]:
 def third_blind_red_flags(language: str) -> list[Message]:
     """The third blind set's messages (all of them: it has no tuning part)."""
     return _blind_set(THIRD_BLIND, language)
+
+
+def fourth_blind_red_flags(language: str) -> list[Message]:
+    """The fourth blind set's messages (all of them: it has no tuning part)."""
+    return _blind_set(FOURTH_BLIND, language)
 
 
 def _blind_set(folder: Path, language: str) -> list[Message]:
