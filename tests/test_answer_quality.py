@@ -414,3 +414,48 @@ def test_a_sign_in_a_long_message_with_no_full_stops_still_reaches_the_net(
     ramble = filler + "back ache and I've been pooping myself without realising, " + filler
     assert "." not in ramble and len(ramble) > 2000
     assert answerer.answer(ramble).urgent
+
+
+# --- Found on independent round 10 (read before it joined the net's training data). ---
+@pytest.mark.parametrize(
+    "message",
+    [
+        "両足はしびれてません。腰が張ってるだけです",  # the て-form denial
+        "転んでもいないし、ぶつけてもいない。朝から腰が重い",
+        "寒気も熱もないです。腰が少しだるい",  # a pair, 「AもBもない」
+        "特に転んだりもなく、なんとなく腰が痛くなりました",
+        "熱っぽくはないです。股関節が歩き始めだけ痛い",
+        "自転車でこけて膝をすりむいただけ。腰は何ともない",
+        "もしお尻の感覚がなくなったら病院ですか？今はなんともないです",
+        "おしっこが出なくなったらどうしようって不安で。今はただの腰痛です",
+        "Slipped at the gym, landed on my hands, hips and back totally fine.",
+        "Could acupuncture ever cause incontinence? I'm nervous before my first visit.",
+        "I had lymphoma years back, all scans clear. My back is ok, I want help with sleep.",
+        "caught a cold, fever yesterday, gone today. back feels no different. still ok to come?",
+    ],
+)
+def test_denials_and_worries_found_in_round_10_are_not_alarms(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.checker.check(message).rule is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "昨日の夕方からおしっこが出ていません。腰も痛いです",
+        "腰痛がひどくなってから、おしっこの感覚がわからない",
+        "I can't tell if my bladder is full or not since my back went on Sunday",
+        "bladder feels full but nothing will come, back is killing me",
+        "since Friday I can't control when I pee and my back aches",
+        "my left foot is slapping when I walk and I can't lift my toes, back pain a week",
+        "Lower back really hurts and I've got a high temp since last night",
+        "両足がしびれて歩けない、熱はない",  # a denied fever leaves the legs' sign standing
+        "しびれもあるし寒気もない、でも両足に力が入らない",
+    ],
+)
+def test_plain_words_found_in_round_10_are_caught_by_the_rules(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.checker.check(message).rule is not None
+    assert answerer.answer(message).urgent
