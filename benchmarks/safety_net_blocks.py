@@ -5,9 +5,11 @@ The labelled examples (bot/services/red_flag_examples.tsv) were written in round
 helper sessions and appended in order, so a contiguous block is mostly one writer's wording.
 Each block is held out in turn; the net is built from the rest and reads the block. Figures are
 urgent messages caught by the net alone when its threshold lets through 3, 5 or 10 % of the
-held-out calm ones: mean, worst and best block. This chose NEIGHBOURS, TEMPERATURE, RIDGE and
-PROBE_WEIGHT in bot/services/safety_net.py; the same held-out readings place the net's threshold
-(benchmarks/tune_understanding.py).
+held-out calm ones: mean, worst and best block. This chose NEIGHBOURS, TEMPERATURE, RIDGE,
+PROBE_WEIGHT and LEXICAL_WEIGHT in bot/services/safety_net.py (and the lexical probe's own
+settings, with a fresh round of examples read before it joined: README, "The semantic net"); the
+same held-out readings place the net's threshold (benchmarks/tune_understanding.py). A block may
+share a writer's habits with the next one, so a fresh round is the sterner test.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def held_out() -> HeldOut:
             parameters={"en": NetParameters(0.0, 0.0)},  # unused: only readings are taken
         )
         for i in np.flatnonzero(blocks == block):
-            readings[i] = net.read(vectors[i])
+            readings[i] = net.read(examples[i].text, vectors[i])
             before[i] = nearest_vote(net, vectors[i])
     return HeldOut(
         languages=np.array([detect_language(e.text) for e in examples]),
@@ -89,11 +91,13 @@ SCORERS: dict[str, Scorer] = {
     "before: 7 nearest vote": lambda h: h.before,
     "neighbours (25, soft)": lambda h: np.array([r.neighbours for r in h.readings]),
     "linear probe": lambda h: np.array([r.probe for r in h.readings]),
+    "lexical probe": lambda h: np.array([r.lexical for r in h.readings]),
+    "neighbours + 3 probe": lambda h: np.array([r.neighbours + 3 * r.probe for r in h.readings]),
     **{
-        f"both, probe weight {w}": lambda h, w=w: np.array(
-            [r.neighbours + w * r.probe for r in h.readings]
+        f"+ lexical weight {w}": lambda h, w=w: np.array(
+            [r.neighbours + 3 * r.probe + w * r.lexical for r in h.readings]
         )
-        for w in (2, 3, 4)
+        for w in (2, 4, 6)
     },
 }
 

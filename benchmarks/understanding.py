@@ -16,11 +16,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
 from tests.datasets import (
+    fourth_blind_red_flags,
     questions,
     red_flag_messages,
     second_blind_red_flags,
     third_blind_red_flags,
-    fourth_blind_red_flags,
 )
 
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")

@@ -235,6 +235,12 @@ def test_a_message_without_words_gets_the_fallback(answerer: Answerer, message: 
     assert reply.topic_id is None and not reply.urgent
 
 
+def test_the_package_ships_the_lexical_probe_fitted_on_its_examples(answerer: Answerer) -> None:
+    # Stale weights would still be right (start-up fits new ones) but cost ~2 s at every start:
+    # benchmarks/tune_understanding.py --write ships them again after the examples change.
+    assert answerer.safety_net.lexical.shipped
+
+
 def test_a_damaged_vector_cache_is_rebuilt_not_fatal(tmp_path: Path) -> None:
     from bot.services.semantic import VectorStore, default_encoder
 

@@ -1,14 +1,19 @@
-"""The semantic net's two voters on vectors made by hand: what decides urgent, and how soon."""
+"""The semantic net's voters on hand-made vectors and words: what decides urgent, and how soon."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
+from bot.services.lexical_probe import LexicalProbe
 from bot.services.safety_net import LabelledMessage, NetParameters, SemanticSafetyNet
 from bot.services.semantic import Vectors
 from bot.services.triage import Tier
+
+# Words none of the examples share: only the vectors decide.
+TEXT = "zzz"
 
 
 def unit(*components: float) -> Vectors:
@@ -53,44 +58,73 @@ def examples() -> list[tuple[LabelledMessage, Vectors]]:
 
 def test_a_message_among_urgent_examples_is_urgent_at_their_tier() -> None:
     net = net_of(examples(), threshold=0.0)
-    assert net.check(unit(1, 0.05), "en") is Tier.EMERGENCY
-    assert net.check(unit(0.05, 0, 1), "en") is Tier.SAME_DAY
+    assert net.check(TEXT, unit(1, 0.05), "en") is Tier.EMERGENCY
+    assert net.check(TEXT, unit(0.05, 0, 1), "en") is Tier.SAME_DAY
 
 
 def test_a_message_among_calm_examples_is_not() -> None:
     net = net_of(examples(), threshold=0.0)
-    reading = net.read(unit(0.05, 1))
+    reading = net.read(TEXT, unit(0.05, 1))
     assert reading.neighbours < 0 and reading.probe < 0
-    assert net.check(unit(0.05, 1), "en") is None
+    assert net.check(TEXT, unit(0.05, 1), "en") is None
 
 
 def test_the_threshold_decides_between_the_two() -> None:
     halfway = unit(1, 1.1)  # a little nearer the calm examples
-    urgency = net_of(examples(), threshold=0.0).read(halfway).urgency
-    assert net_of(examples(), threshold=urgency - 0.01).check(halfway, "en") is not None
-    assert net_of(examples(), threshold=urgency + 0.01).check(halfway, "en") is None
+    urgency = net_of(examples(), threshold=0.0).read(TEXT, halfway).urgency
+    assert net_of(examples(), threshold=urgency - 0.01).check(TEXT, halfway, "en") is not None
+    assert net_of(examples(), threshold=urgency + 0.01).check(TEXT, halfway, "en") is None
 
 
 def test_patients_questions_count_as_calm_neighbours() -> None:
     net = net_of(examples(), threshold=0.0)
     message = unit(1, 0.9)
-    alone = net.read(message).neighbours
+    alone = net.read(TEXT, message).neighbours
     # Thirty questions right beside the message outweigh the urgent examples further off.
-    crowded = net.read(message, calm=np.full(30, 0.999, np.float32)).neighbours
+    crowded = net.read(TEXT, message, calm=np.full(30, 0.999, np.float32)).neighbours
     assert crowded < alone
 
 
 def test_an_unknown_language_uses_the_default_parameters() -> None:
     net = net_of(examples(), threshold=0.0)
     net.parameters["ja"] = NetParameters(threshold=1000.0, set_aside_threshold=1000.0)
-    assert net.check(unit(1, 0.05), "ja") is None
-    assert net.check(unit(1, 0.05), "fr") is Tier.EMERGENCY  # English, the default
+    assert net.check(TEXT, unit(1, 0.05), "ja") is None
+    assert net.check(TEXT, unit(1, 0.05), "fr") is Tier.EMERGENCY  # English, the default
 
 
 def test_a_message_the_rules_read_as_denied_needs_a_clearer_reading() -> None:
     halfway = unit(1, 1.1)
-    urgency = net_of(examples(), threshold=0.0).read(halfway).urgency
+    urgency = net_of(examples(), threshold=0.0).read(TEXT, halfway).urgency
     net = net_of(examples(), threshold=urgency - 0.01)  # set-aside line: 3 above
-    assert net.check(halfway, "en") is not None
-    assert net.check(halfway, "en", set_aside=True) is None
-    assert net.check(unit(1, 0.05), "en", set_aside=True) is Tier.EMERGENCY
+    assert net.check(TEXT, halfway, "en") is not None
+    assert net.check(TEXT, halfway, "en", set_aside=True) is None
+    assert net.check(TEXT, unit(1, 0.05), "en", set_aside=True) is Tier.EMERGENCY
+
+
+def test_the_lexical_probe_reads_a_denial_the_vectors_would_not() -> None:
+    urgent = ["fever and back pain", "a high fever, my back hurts", "熱があって腰が痛い"]
+    calm = ["no fever, back pain", "no fever at all, my back hurts", "熱はないけど腰が痛い"]
+    probe = LexicalProbe.fitted(
+        urgent + calm, [True] * 3 + [False] * 3, shipped=Path("/nonexistent")
+    )
+    assert probe.read("fever, and my back aches") > 0 > probe.read("no fever, and my back aches")
+    assert probe.read("熱があって腰がだるい") > 0 > probe.read("熱はないけど腰がだるい")
+
+
+def test_the_shipped_lexical_probe_is_the_one_fitted_on_the_shipped_examples(
+    tmp_path: Path,
+) -> None:
+    texts, labels = ["fever and back pain", "no fever, back pain"], [True, False]
+    fitted = LexicalProbe.fitted(texts, labels, shipped=tmp_path / "absent.npz")
+    fitted.save(texts, labels, tmp_path / "probe.npz")
+    loaded = LexicalProbe.fitted(texts, labels, shipped=tmp_path / "probe.npz")
+    assert loaded.read("fever") == fitted.read("fever")
+    # Other examples: the stored weights are stale and a new fit replaces them.
+    other = LexicalProbe.fitted(
+        [*texts, "fever and chills"], [*labels, True], shipped=tmp_path / "probe.npz"
+    )
+    assert other.read("chills") != loaded.read("chills")
+    (tmp_path / "broken.npz").write_bytes(b"not a zip")
+    assert LexicalProbe.fitted(texts, labels, shipped=tmp_path / "broken.npz").read("fever") == (
+        fitted.read("fever")
+    )

@@ -203,17 +203,15 @@ class Answerer:
 
     def embed(self, message: str) -> Vectors:
         """The message's sentence embedding, computed once and shared by both nets and matching."""
-        if len(message) > EMBED_HEAD + EMBED_TAIL:
-            message = f"{message[:EMBED_HEAD]} … {message[-EMBED_TAIL:]}"
-        return np.asarray(self.store.encoder.encode([message])[0], dtype=np.float32)
+        return np.asarray(self.store.encoder.encode([_head_and_tail(message)])[0], dtype=np.float32)
 
-    def _piece_vectors(self, message: str) -> Vectors:
+    def _pieces(self, message: str) -> list[str]:
         """A long message's sentences, packed into short pieces: one sign in a long ramble is
         lost in the whole message's embedding, but not in its own piece's. A sentence longer
         than a piece is cut at its commas (failing those, every `length` characters); at most
         MAX_PIECES, each longer when the message is."""
         if len(message) <= PIECES_FROM:
-            return np.zeros((0, 512), np.float32)
+            return []
         length = max(PIECE_LENGTH, len(message) // MAX_PIECES + 1)
         pieces: list[str] = []
         for sentence in _SENTENCES.findall(message):
@@ -223,10 +221,7 @@ class Answerer:
                     pieces[-1] += part
                 else:
                     pieces.append(part)
-        pieces = [p for p in pieces if _HAS_WORDS.search(p)][: MAX_PIECES + 1]
-        if not pieces:
-            return np.zeros((0, 512), np.float32)
-        return np.asarray(self.store.encoder.encode(pieces), dtype=np.float32)
+        return [p for p in pieces if _HAS_WORDS.search(p)][: MAX_PIECES + 1]
 
     def answer(self, message: str, language: str | None = None) -> Reply:
         """Urgent advice, a topic, or the honest fallback, in the message's language."""
@@ -258,19 +253,22 @@ class Answerer:
         """The net on the whole message and, for a long one, on each of its pieces."""
         # The net's lines are placed per script: the message's own, not the patient's setting.
         script = detect_language(message)
-        tier = self.net_tier(vector, script, scores, set_aside=set_aside)
+        tier = self.net_tier(message, vector, script, scores, set_aside=set_aside)
         if tier is Tier.EMERGENCY:
             return tier
         # Pieces only cost time when the whole message did not already call for 119.
+        pieces = self._pieces(message)
+        vectors = np.asarray(self.store.encoder.encode(pieces) if pieces else [], np.float32)
         tiers = {tier} | {
-            self.net_tier(piece, script, set_aside=set_aside)
-            for piece in self._piece_vectors(message)
+            self.net_tier(piece, piece_vector, script, set_aside=set_aside)
+            for piece, piece_vector in zip(pieces, vectors, strict=True)
         }
         # The most urgent reading wins.
         return next((t for t in (Tier.EMERGENCY, Tier.SAME_DAY) if t in tiers), None)
 
     def net_tier(
         self,
+        message: str,
         vector: Vectors,
         language: str,
         scores: Vectors | None = None,
@@ -279,12 +277,19 @@ class Answerer:
     ) -> Tier | None:
         """The semantic net's verdict; patients' topic questions join its calm neighbours."""
         return self.safety_net.check(
-            vector, language, calm=self._calm_questions(vector, scores), set_aside=set_aside
+            _head_and_tail(message),
+            vector,
+            language,
+            calm=self._calm_questions(vector, scores),
+            set_aside=set_aside,
         )
 
-    def net_reading(self, vector: Vectors) -> Reading:
-        """What the net's two voters make of a message, with the same neighbours as `net_tier`."""
-        return self.safety_net.read(vector, calm=self._calm_questions(vector))
+    def net_reading(self, message: str) -> Reading:
+        """What the net's voters make of a message, with the same neighbours as `net_tier`."""
+        vector = self.embed(message)
+        return self.safety_net.read(
+            _head_and_tail(message), vector, calm=self._calm_questions(vector)
+        )
 
     def _calm_questions(self, vector: Vectors, scores: Vectors | None = None) -> Vectors:
         """The message's similarity to patients' topic questions (calm neighbours for the net)."""
@@ -344,3 +349,10 @@ class Answerer:
             topic_id=topic.id,
             related=related,
         )
+
+
+def _head_and_tail(message: str) -> str:
+    """What the net and the encoder read of a very long message: its start and its end."""
+    if len(message) > EMBED_HEAD + EMBED_TAIL:
+        return f"{message[:EMBED_HEAD]} … {message[-EMBED_TAIL:]}"
+    return message

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.i18n import DEFAULT_LANGUAGE
+from bot.services.lexical_probe import LexicalProbe
 from bot.services.semantic import Vectors, VectorStore
 from bot.services.triage import Tier
 
@@ -67,29 +68,32 @@ NEIGHBOURS = 25
 TEMPERATURE = 0.04
 RIDGE = 0.1
 PROBE_WEIGHT = 3.0
+LEXICAL_WEIGHT = 4.0
 _ABSENT = 1e-9  # a class with no neighbour among the nearest still gets a finite log-weight
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What the two voters make of one message."""
+    """What the three voters make of one message."""
 
     neighbours: float  # log-odds of the nearest urgent against the nearest calm examples
     probe: float  # the linear probe's output: about +1 urgent, -1 calm
+    lexical: float  # the probe on the message's own letters: about +1 urgent, -1 calm
     tier: Tier  # how soon, as the urgent neighbours say
 
     @property
     def urgency(self) -> float:
-        return self.neighbours + PROBE_WEIGHT * self.probe
+        return self.neighbours + PROBE_WEIGHT * self.probe + LEXICAL_WEIGHT * self.lexical
 
 
 class SemanticSafetyNet:
-    """Two voters over labelled urgent and calm messages in both languages.
+    """Three voters over labelled urgent and calm messages in both languages.
 
     The nearest examples vote with weights that fall off steeply with distance; a linear probe
     (ridge regression on the same vectors) reads the direction of urgency across the whole
-    space. They miss different messages, so their sum catches more urgent wording than either
-    at the same rate of false alarms (README, "The semantic net").
+    space; a lexical probe reads the message's own letters, where "no fever" and "fever" differ
+    as the sentence vectors barely do. They miss different messages, so their sum catches more
+    urgent wording than any one at the same rate of false alarms (README, "The semantic net").
     """
 
     def __init__(
@@ -105,10 +109,11 @@ class SemanticSafetyNet:
         self._urgent = np.array([e.urgent for e in self._examples])
         self._emergency = np.array([e.tier is Tier.EMERGENCY for e in self._examples])
         self._probe = fit_probe(self._vectors, self._urgent)
+        self.lexical = LexicalProbe.fitted(self.texts, self._urgent.tolist())
         self.parameters = parameters
 
-    def read(self, vector: Vectors, calm: Vectors | None = None) -> Reading:
-        """Both votes on one message.
+    def read(self, text: str, vector: Vectors, calm: Vectors | None = None) -> Reading:
+        """The three votes on one message (`vector`: the text's sentence embedding).
 
         `calm` holds the message's similarity to further calm messages that the caller has
         already scored (patients' questions about the topics, from the topic index).
@@ -132,11 +137,17 @@ class SemanticSafetyNet:
                 np.log(weight[urgent].sum() + _ABSENT) - np.log(weight[~urgent].sum() + _ABSENT)
             ),
             probe=float(vector @ self._probe[:-1] + self._probe[-1]),
+            lexical=self.lexical.read(text),
             tier=tier,
         )
 
+    def ship_lexical_probe(self) -> None:
+        """Store the lexical probe's weights in the package, so start-up need not fit them."""
+        self.lexical.save(self.texts, self._urgent.tolist())
+
     def check(
         self,
+        text: str,
         vector: Vectors,
         language: str,
         calm: Vectors | None = None,
@@ -150,7 +161,7 @@ class SemanticSafetyNet:
         """
         parameters = self.parameters.get(language) or self.parameters[DEFAULT_LANGUAGE]
         line = parameters.set_aside_threshold if set_aside else parameters.threshold
-        reading = self.read(vector, calm)
+        reading = self.read(text, vector, calm)
         return reading.tier if reading.urgency > line else None
 
 

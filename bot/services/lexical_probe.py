@@ -1,0 +1,119 @@
+"""The safety net's third voter: a ridge probe on a message's own letters ("no fever" ≠ "fever")."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.services.triage import fold
+
+log = logging.getLogger(__name__)
+
+SHIPPED = Path(__file__).resolve().parent / "lexical-probe.npz"
+# Chosen by holding out one block of the labelled examples at a time and on a fresh round of
+# them (benchmarks/safety_net_blocks.py): character n-grams need no word splitting, so one
+# probe reads English and Japanese alike, and they keep the negation next to the sign.
+GRAM_SIZES = (2, 3, 4)
+BITS = 18
+RIDGE = 30.0
+_TOLERANCE = 1e-8
+_MAX_STEPS = 400
+
+Grams = npt.NDArray[np.int64]
+
+
+def grams(text: str) -> Grams:
+    """The hashed bucket of every distinct 2-, 3- and 4-character run in the folded text."""
+    padded = " " + " ".join(fold(text).split()) + " "
+    codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    rolling, buckets = codes, []
+    for size in GRAM_SIZES:
+        if len(codes) < size:
+            break
+        rolling = rolling[:-1] * np.uint64(1_000_003) + codes[size - 1 :]
+        # Fibonacci hashing: the top bits of a multiply spread similar runs far apart.
+        buckets.append((rolling * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - BITS))
+    if not buckets:
+        return np.zeros(0, np.int64)
+    return np.unique(np.concatenate(buckets)).astype(np.int64)
+
+
+def fingerprint(texts: Sequence[str], urgent: Sequence[bool]) -> str:
+    """What the fitted weights depend on: the examples, their labels and the probe's settings."""
+    digest = hashlib.sha256(f"{GRAM_SIZES} {BITS} {RIDGE}".encode())
+    for text, label in zip(texts, urgent, strict=True):
+        digest.update(f"{int(label)}\t{text}\n".encode())
+    return digest.hexdigest()
+
+
+class LexicalProbe:
+    """Ridge regression of ±1 (urgent or calm) on which n-gram buckets a message holds."""
+
+    def __init__(self, weights: npt.NDArray[np.float32], bias: float, *, shipped: bool) -> None:
+        self._weights = weights
+        self._bias = bias
+        self.shipped = shipped  # loaded from the package rather than fitted at start-up
+
+    @classmethod
+    def fitted(
+        cls, texts: Sequence[str], urgent: Sequence[bool], shipped: Path = SHIPPED
+    ) -> LexicalProbe:
+        """The shipped weights when they were fitted on these examples, else a new fit (~2 s)."""
+        key = fingerprint(texts, urgent)
+        try:
+            with np.load(shipped) as stored:
+                if str(stored["key"]) == key:
+                    return cls(stored["weights"], float(stored["bias"]), shipped=True)
+        except (OSError, KeyError, ValueError):
+            pass
+        log.info("fitting the lexical probe on %d examples (the shipped one is stale)", len(texts))
+        weights, bias = fit([grams(t) for t in texts], np.where(urgent, 1.0, -1.0))
+        return cls(weights, bias, shipped=False)
+
+    def save(self, texts: Sequence[str], urgent: Sequence[bool], path: Path = SHIPPED) -> None:
+        """Ship these weights with the package, keyed by what they were fitted on."""
+        key = fingerprint(texts, urgent)
+        np.savez_compressed(path, key=np.array(key), weights=self._weights, bias=self._bias)
+
+    def read(self, text: str) -> float:
+        """About +1 for wording like the urgent examples, -1 like the calm ones."""
+        return float(self._weights[grams(text)].sum() + self._bias)
+
+
+def fit(
+    rows: list[Grams], target: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float32], float]:
+    """Solve (XᵀX + RIDGE·I) w = Xᵀ(y - ȳ) by conjugate gradients on the sparse 0/1 rows.
+
+    The same answer on every machine (no randomness); the bias is the mean label.
+    """
+    columns = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    row_of = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    size = 1 << BITS
+
+    def times(w: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        per_row = np.bincount(row_of, weights=w[columns], minlength=len(rows))
+        return np.bincount(columns, weights=per_row[row_of], minlength=size) + RIDGE * w
+
+    bias = float(target.mean()) if len(target) else 0.0
+    rhs = np.bincount(columns, weights=(target - bias)[row_of], minlength=size).astype(np.float64)
+    weights = np.zeros(size)
+    residual = rhs.copy()
+    direction = residual.copy()
+    squared = float(residual @ residual)
+    goal = _TOLERANCE * squared
+    for _ in range(_MAX_STEPS):
+        if squared <= goal:
+            break
+        product = times(direction)
+        step = squared / float(direction @ product)
+        weights += step * direction
+        residual -= step * product
+        squared, previous = float(residual @ residual), squared
+        direction = residual + (squared / previous) * direction
+    return weights.astype(np.float32), bias
