@@ -422,7 +422,7 @@ def test_a_sign_in_a_long_message_with_no_full_stops_still_reaches_the_net(
     assert answerer.answer(ramble).urgent
 
 
-# --- Found on independent round 10 (read before it joined the net's training data). ---
+# --- Found on independent rounds 10 and 12 (read before they joined the net's examples). ---
 @pytest.mark.parametrize(
     "message",
     [
@@ -438,9 +438,16 @@ def test_a_sign_in_a_long_message_with_no_full_stops_still_reaches_the_net(
         "Could acupuncture ever cause incontinence? I'm nervous before my first visit.",
         "I had lymphoma years back, all scans clear. My back is ok, I want help with sleep.",
         "caught a cold, fever yesterday, gone today. back feels no different. still ok to come?",
+        # Round 12.
+        "胃がんの手術は8年前。腰は全然痛くなくて、ストレッチのことを聞きたいだけです",
+        "抗がん剤治療中の父ですが、腰痛とかではなく、リラックス目的で受けられますか",
+        "万が一、おしっこが出にくくなったりしたら、病院ってことですよね？",
+        "自転車でこけたけど、すり傷だけ。腰の施術はいつも通りで大丈夫ですか",
+        "去年、腰痛でおしっこが出にくくなったことがあって、検査で異常なし。今は普通です",
+        "Slipped on the ice, landed on my bum and got straight back up, no pain at all.",
     ],
 )
-def test_denials_and_worries_found_in_round_10_are_not_alarms(
+def test_denials_and_worries_found_in_rounds_10_and_12_are_not_alarms(
     answerer: Answerer, message: str
 ) -> None:
     assert answerer.checker.check(message).rule is None
@@ -458,9 +465,11 @@ def test_denials_and_worries_found_in_round_10_are_not_alarms(
         "Lower back really hurts and I've got a high temp since last night",
         "両足がしびれて歩けない、熱はない",  # a denied fever leaves the legs' sign standing
         "しびれもあるし寒気もない、でも両足に力が入らない",
+        # A cancer once had is the history that matters, however it is said.
+        "乳がんをやったことがあります。先月から腰が痛くて夜も痛い",
     ],
 )
-def test_plain_words_found_in_round_10_are_caught_by_the_rules(
+def test_plain_words_found_in_rounds_10_and_12_are_caught_by_the_rules(
     answerer: Answerer, message: str
 ) -> None:
     assert answerer.checker.check(message).rule is not None

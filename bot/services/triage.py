@@ -120,15 +120,19 @@ class RedFlagChecker:
             {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
         )
         self._past_signs = frozenset(self._signs) - set(spec["history"])
+        self._conditions = frozenset(spec["conditions"])
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
                     raise ValueError(f"rule {rule.id} uses unknown concept {name!r}")
 
-    def _negated(self, text: str, match: re.Match[str], language: str) -> bool:
+    def _negated(
+        self, text: str, match: re.Match[str], language: str, concept: str | None = None
+    ) -> bool:
         if language == "ja":
             # `match(text, pos)` anchors at pos; a `^` in the pattern would only match at 0.
-            if self._experienced.match(text, match.end()):  # 「しびれたことがありました」
+            # 「しびれたことがありました」: a sign once had; 「がんをやった…」: the history itself.
+            if concept not in self._conditions and self._experienced.match(text, match.end()):
                 return not self._is_now(self._clause(text, match))  # …but not 「昨日から」
             return bool(self._negation["ja"].match(text, match.end()))
         sentence_start = max(
@@ -164,7 +168,7 @@ class RedFlagChecker:
 
     def _discounted(self, text: str, match: re.Match[str], language: str, concept: str) -> bool:
         """A mention that is not a sign the writer has now: denied, or history long settled."""
-        if self._negated(text, match, language):
+        if self._negated(text, match, language, concept):
             return True
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
@@ -202,7 +206,7 @@ class RedFlagChecker:
         )
         return (
             bool(mentions)
-            and all(self._negated(text, m, lang) for m, lang, _ in mentions)
+            and all(self._negated(text, m, lang, concept) for m, lang, concept in mentions)
             and not told_now
         )
 
