@@ -474,3 +474,14 @@ def test_plain_words_found_in_rounds_10_and_12_are_caught_by_the_rules(
 ) -> None:
     assert answerer.checker.check(message).rule is not None
     assert answerer.answer(message).urgent
+
+
+def test_the_shipped_lexical_weights_are_what_a_fit_gives_today(answerer: Answerer) -> None:
+    # Keyed by the examples only: a change to how messages are cut into n-grams (or folded)
+    # must ship new weights too, or the bot would read messages with stale ones.
+    from bot.services.lexical_probe import LexicalProbe
+
+    net = answerer.safety_net
+    refitted = LexicalProbe.fitted(net.texts, net.labels, shipped=Path("/nonexistent"))
+    for text in [*net.texts[::500], "no fever, my back is ok", "両足がしびれて力が入らない"]:
+        assert abs(refitted.read(text) - net.lexical.read(text)) < 1e-3

@@ -128,3 +128,13 @@ def test_the_shipped_lexical_probe_is_the_one_fitted_on_the_shipped_examples(
     assert LexicalProbe.fitted(texts, labels, shipped=tmp_path / "broken.npz").read("fever") == (
         fitted.read("fever")
     )
+
+
+def test_a_truncated_lexical_probe_file_is_refitted_not_fatal(tmp_path: Path) -> None:
+    texts, labels = ["fever and back pain", "no fever, back pain"], [True, False]
+    fitted = LexicalProbe.fitted(texts, labels, shipped=tmp_path / "absent.npz")
+    fitted.save(texts, labels, tmp_path / "probe.npz")
+    whole = (tmp_path / "probe.npz").read_bytes()
+    (tmp_path / "probe.npz").write_bytes(whole[: len(whole) // 2])
+    again = LexicalProbe.fitted(texts, labels, shipped=tmp_path / "probe.npz")
+    assert not again.shipped and again.read("fever") == fitted.read("fever")

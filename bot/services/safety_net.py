@@ -141,9 +141,14 @@ class SemanticSafetyNet:
             tier=tier,
         )
 
+    @property
+    def labels(self) -> list[bool]:
+        """Whether each example (in the order of `texts`) is urgent."""
+        return [bool(u) for u in self._urgent]
+
     def ship_lexical_probe(self) -> None:
         """Store the lexical probe's weights in the package, so start-up need not fit them."""
-        self.lexical.save(self.texts, self._urgent.tolist())
+        self.lexical.save(self.texts, self.labels)
 
     def check(
         self,

@@ -30,6 +30,7 @@ _NEW_TO_ME = re.compile(
 _ME_NOW = re.compile(
     r"\b(thats|that is) (whats|what is) (happening|going on)( to me)?|\bthats me now|"
     r"\bi have (that|it|this) (right )?now\b|今(そう|まさに|その状態)|まさに今|今そうなって"
+    r"|もう ?(\d+|[一二三四五六七八九十何数]+) ?日(目|になる|たつ|経つ)"
 )
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
 _CLAUSE_END = re.compile(
@@ -107,6 +108,7 @@ class RedFlagChecker:
         )
         self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
         self._fine_after = re.compile(spec["fine_after"]["en"])
+        self._fine_after_place = re.compile(spec["fine_after_place"]["en"])
         self._experienced = re.compile(spec["experienced"]["ja"])
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
@@ -121,6 +123,7 @@ class RedFlagChecker:
         )
         self._past_signs = frozenset(self._signs) - set(spec["history"])
         self._conditions = frozenset(spec["conditions"])
+        self._context = frozenset(spec["context"])
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
@@ -145,10 +148,8 @@ class RedFlagChecker:
         if self._negation["en"].search(before) and not _NEW_TO_ME.match(text, match.end()):
             return True
         # "bladder control fine", "my back is back to normal"; not "can't walk fine".
-        return bool(
-            self._fine_after.match(text, match.end())
-            and not self._negative_word.search(match.group())
-        )
+        fine = self._fine_after_place if concept in self._context else self._fine_after
+        return bool(fine.match(text, match.end()) and not self._negative_word.search(match.group()))
 
     def _clause(self, text: str, match: re.Match[str]) -> str:
         """The clause that holds a sign (a date before a comma belongs to something else)."""
