@@ -485,3 +485,21 @@ def test_the_shipped_lexical_weights_are_what_a_fit_gives_today(answerer: Answer
     refitted = LexicalProbe.fitted(net.texts, net.labels, shipped=Path("/nonexistent"))
     for text in [*net.texts[::500], "no fever, my back is ok", "両足がしびれて力が入らない"]:
         assert abs(refitted.read(text) - net.lexical.read(text)) < 1e-3
+
+
+def test_every_part_of_a_very_long_message_reaches_the_net(answerer: Answerer) -> None:
+    filler = (  # sentences of about 205 characters pack badly: nine pieces or more
+        "I wanted to say thank you for last week, the session really helped and I slept well "
+        "that night for the first time in ages, so I would like to book again soon, maybe on "
+        "a weekday evening if you have room then. "
+    )
+    sign = "back ache and I've been pooping myself without realising. "
+    from bot.services.answering import MAX_PIECES
+
+    for at in (0.1, 0.5, 0.75, 0.9):  # wherever the sign sits, some piece holds it whole
+        before = filler * round(20 * at)
+        message = before + sign + filler * (20 - round(20 * at))
+        assert len(message) > 3000
+        pieces = answerer._pieces(message)
+        assert len(pieces) <= MAX_PIECES and "".join(pieces) == message
+        assert any(sign.strip() in piece for piece in pieces)

@@ -209,7 +209,7 @@ class Answerer:
         """A long message's sentences, packed into short pieces: one sign in a long ramble is
         lost in the whole message's embedding, but not in its own piece's. A sentence longer
         than a piece is cut at its commas (failing those, every `length` characters); at most
-        MAX_PIECES, each longer when the message is."""
+        MAX_PIECES, each longer when the message is, and together the whole message."""
         if len(message) <= PIECES_FROM:
             return []
         length = max(PIECE_LENGTH, len(message) // MAX_PIECES + 1)
@@ -221,7 +221,12 @@ class Answerer:
                     pieces[-1] += part
                 else:
                     pieces.append(part)
-        return [p for p in pieces if _HAS_WORDS.search(p)][: MAX_PIECES + 1]
+        pieces = [p for p in pieces if _HAS_WORDS.search(p)]
+        # Greedy packing can leave a few more than MAX_PIECES: pair neighbours until it fits,
+        # so every part of the message reaches the net (the fifth review found a gap).
+        while len(pieces) > MAX_PIECES:
+            pieces = ["".join(pieces[i : i + 2]) for i in range(0, len(pieces), 2)]
+        return pieces
 
     def answer(self, message: str, language: str | None = None) -> Reply:
         """Urgent advice, a topic, or the honest fallback, in the message's language."""
