@@ -89,10 +89,11 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # showed that reading history and hypotheticals had silenced urgent messages: safety first. With
 # the two-voter net, English calm flagged rose to 11 % here (5 of 99 more, all the net's) while
 # the second blind set's fell (9 → 8 of 150) and its urgent caught rose (140 → 147 of 150): the
-# net's threshold is placed on held-out examples, never on these parts.
+# net's threshold is placed on held-out examples, never on these parts. The lexical probe (fourth
+# session) raised every floor: urgent 81 → 82 of 83 and 95 → 96 of 96, calm 11 → 9 of 99.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.97, "calm_flagged": 0.12},
-    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.98, "calm_flagged": 0.05},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.98, "calm_flagged": 0.10},
+    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.03},
 }
 
 
@@ -120,23 +121,26 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
     assert flagged / len(calm) <= BLIND_FLOORS[language]["calm_flagged"]
 
 
-# The second and third blind sets (tests/data/blind2, blind3): written after (blind2) or before
-# (blind3) a session's work by new helpers, measured once at a few commits, never tuned on.
+# The later blind sets (tests/data/blind2, blind3, blind4): written after (blind2) or before
+# (blind3, blind4) a session's work by new helpers, measured at a few commits, never tuned on.
+# Floors as measured at the end of issue 8's fourth session (the lexical probe, rounds 10-12).
 LATER_BLIND_FLOORS = {
-    ("blind2", "en"): {"urgent": 0.97, "calm_flagged": 0.06},
-    # The code review's mends (a denial no longer raises the net's line for a sentence that
-    # tells of now) caught one more urgent and flagged one more calm: 8.0 -> 8.7 %.
-    ("blind2", "ja"): {"urgent": 0.94, "calm_flagged": 0.09},
-    # Measured once, at the commit that added it: its calm messages are harder than the other
-    # sets' (the rules alone flag about 10 % of them); see README, "Figures".
-    ("blind3", "en"): {"urgent": 0.98, "calm_flagged": 0.18},
-    # 22.0 % at 07d56ed; the fourth review's mends (urgent wording they silenced) cost one more,
-    # the code review's another.
-    ("blind3", "ja"): {"urgent": 0.96, "calm_flagged": 0.235},
+    ("blind2", "en"): {"urgent": 0.99, "calm_flagged": 0.041},
+    # The fifth review's mends flagged one more calm message than the round before: 12 -> 13.
+    ("blind2", "ja"): {"urgent": 0.99, "calm_flagged": 0.087},
+    # Its calm messages are harder than the other sets' (denied, past, hypothetical and other
+    # people's signs; the rules alone flag about 10 % of them); see README, "Figures".
+    ("blind3", "en"): {"urgent": 0.99, "calm_flagged": 0.134},
+    ("blind3", "ja"): {"urgent": 0.99, "calm_flagged": 0.18},
+    # Written before the fourth session; one more English urgent message was missed after the
+    # fifth review's mends than after round 12 (149 -> 148).
+    ("blind4", "en"): {"urgent": 0.98, "calm_flagged": 0.041},
+    ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.081},
 }
 LATER_BLIND_SETS = {
     "blind2": datasets.second_blind_red_flags,
     "blind3": datasets.third_blind_red_flags,
+    "blind4": datasets.fourth_blind_red_flags,
 }
 
 
