@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import text
@@ -109,6 +110,14 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     await fake.start()
     yield fake
     await fake.stop()
+
+
+def quiet_hours_away_from_now() -> str:
+    """Quiet hours that cannot hold up a test running on the wall clock, whatever its hour:
+    a broadcast due in Tokyo's night would wait for the morning."""
+    now = datetime.now(ZoneInfo("Asia/Tokyo"))
+    start, end = now + timedelta(hours=6), now + timedelta(hours=7)
+    return f"{start:%H:00}-{end:%H:00}"
 
 
 def make_settings(fake: FakeTelegram, database_url: str, **overrides: object) -> Settings:

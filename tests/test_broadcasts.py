@@ -8,7 +8,6 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from tests.conftest import (
     bot_running,
     consent,
     make_settings,
+    quiet_hours_away_from_now,
     seed_patients,
     stored,
 )
@@ -247,12 +247,6 @@ async def test_two_thousand_recipients_with_429s_403s_and_timeouts(
     assert "failed 0" in report.text and "of 2,000" in report.text
 
 
-def _quiet_hours_away_from_now() -> str:
-    now = datetime.now(ZoneInfo("Asia/Tokyo"))
-    start, end = now + timedelta(hours=6), now + timedelta(hours=7)
-    return f"{start:%H:00}-{end:%H:00}"
-
-
 async def _wait_for_copies(fake: FakeTelegram, count: int, timeout: float = 60) -> None:
     await fake.wait_for(lambda: sum(_copies(fake).values()) >= count, timeout)
 
@@ -285,7 +279,7 @@ async def test_a_hard_kill_mid_broadcast_resumes_without_duplicates(
         "DATABASE_URL": url,
         "TELEGRAM_BASE_URL": fake_telegram.base_url,
         "DISPATCH_EVERY": "1s",
-        "QUIET_HOURS": _quiet_hours_away_from_now(),
+        "QUIET_HOURS": quiet_hours_away_from_now(),
         "BROADCAST_RATE": "25",
     }
 

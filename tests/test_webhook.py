@@ -16,7 +16,7 @@ from bot.app import build_application, serve
 from bot.metrics import Metrics
 from bot.storage.db import create_engine
 from bot.webhook import SECRET_HEADER, listener
-from tests.conftest import FakeClock, make_settings, seed_patients
+from tests.conftest import FakeClock, make_settings, quiet_hours_away_from_now, seed_patients
 from tests.fake_telegram import FakeTelegram
 from tests.test_broadcasts import NOTICE, STAFF
 
@@ -138,6 +138,7 @@ async def test_send_now_on_a_standby_instance_wakes_the_leader(
             postgres_url,
             staff_ids=str(STAFF),
             dispatch_every="1h",  # only a wake-up can start the broadcast within the test
+            quiet_hours=quiet_hours_away_from_now(),  # it runs on the wall clock
             webhook_url="https://bot.example.org/telegram/update",
             webhook_secret=SECRET,
             webhook_listen=f"127.0.0.1:{ports[-1]}",
