@@ -7,9 +7,10 @@ Each block is held out in turn; the net is built from the rest and reads the blo
 urgent messages caught by the net alone when its threshold lets through 3, 5 or 10 % of the
 held-out calm ones: mean, worst and best block. This chose NEIGHBOURS, TEMPERATURE, RIDGE,
 PROBE_WEIGHT and LEXICAL_WEIGHT in bot/services/safety_net.py (and the lexical probe's own
-settings, with a fresh round of examples read before it joined: README, "The semantic net"); the
-same held-out readings place the net's threshold (benchmarks/tune_understanding.py). A block may
-share a writer's habits with the next one, so a fresh round is the sterner test.
+settings, with a fresh round of examples read before it joined: README, "How the bot
+understands"); the same held-out readings place the net's threshold
+(benchmarks/tune_understanding.py). A block may share a writer's habits with the next one, so a
+fresh round is the sterner test.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.i18n import detect_language
 from bot.services.safety_net import (
     EXAMPLES_FILE,
+    PROBE_WEIGHT,
     NetParameters,
     Reading,
     SemanticSafetyNet,
@@ -92,10 +94,12 @@ SCORERS: dict[str, Scorer] = {
     "neighbours (25, soft)": lambda h: np.array([r.neighbours for r in h.readings]),
     "linear probe": lambda h: np.array([r.probe for r in h.readings]),
     "lexical probe": lambda h: np.array([r.lexical for r in h.readings]),
-    "neighbours + 3 probe": lambda h: np.array([r.neighbours + 3 * r.probe for r in h.readings]),
+    f"neighbours + {PROBE_WEIGHT:g} probe": lambda h: np.array(
+        [r.neighbours + PROBE_WEIGHT * r.probe for r in h.readings]
+    ),
     **{
         f"+ lexical weight {w}": lambda h, w=w: np.array(
-            [r.neighbours + 3 * r.probe + w * r.lexical for r in h.readings]
+            [r.neighbours + PROBE_WEIGHT * r.probe + w * r.lexical for r in h.readings]
         )
         for w in (2, 4, 6)
     },

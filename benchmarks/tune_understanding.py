@@ -43,7 +43,7 @@ LANGUAGES = ("en", "ja")
 # The net's own share of false alarms on held-out calm examples (written to be tricky: ordinary
 # pain in alarming words, denied or past signs); the rules' come on top. 5 % since the lexical
 # probe joined: on a fresh round it then caught more urgent messages than two voters at 7 %,
-# with fewer false alarms (benchmarks/safety_net_blocks.py, README "The semantic net").
+# with fewer false alarms (benchmarks/safety_net_blocks.py; README, "How the bot understands").
 CALM_BUDGET = 0.05
 SET_ASIDE_BUDGET = 0.02
 QUESTION_BUDGET = 0.02

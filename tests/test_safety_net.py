@@ -138,3 +138,20 @@ def test_a_truncated_lexical_probe_file_is_refitted_not_fatal(tmp_path: Path) ->
     (tmp_path / "probe.npz").write_bytes(whole[: len(whole) // 2])
     again = LexicalProbe.fitted(texts, labels, shipped=tmp_path / "probe.npz")
     assert not again.shipped and again.read("fever") == fitted.read("fever")
+
+
+def test_weights_damaged_inside_the_file_are_refitted_not_fatal(tmp_path: Path) -> None:
+    texts, labels = ["fever and back pain", "no fever, back pain"], [True, False]
+    fitted = LexicalProbe.fitted(texts, labels, shipped=tmp_path / "absent.npz")
+    fitted.save(texts, labels, tmp_path / "probe.npz")
+    damaged = bytearray((tmp_path / "probe.npz").read_bytes())
+    start = damaged.find(b"weights.npy") + 20  # inside the compressed weights, not the index
+    damaged[start : start + 32] = bytes(32)
+    (tmp_path / "probe.npz").write_bytes(bytes(damaged))
+    again = LexicalProbe.fitted(texts, labels, shipped=tmp_path / "probe.npz")
+    assert not again.shipped and again.read("fever") == fitted.read("fever")
+
+
+def test_a_reading_that_is_not_a_number_is_urgent_not_silent() -> None:
+    net = net_of(examples(), threshold=float("nan"))  # a damaged line in tuned.json
+    assert net.check(TEXT, unit(0.05, 1), "en") is not None

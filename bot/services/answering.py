@@ -222,10 +222,12 @@ class Answerer:
                 else:
                     pieces.append(part)
         pieces = [p for p in pieces if _HAS_WORDS.search(p)]
-        # Greedy packing can leave a few more than MAX_PIECES: pair neighbours until it fits,
-        # so every part of the message reaches the net (the fifth review found a gap).
+        # Greedy packing can leave a few more than MAX_PIECES: join the shortest neighbouring
+        # pair until it fits, so every part of the message reaches the net (the fifth review
+        # found a gap) and no piece grows more than it must.
         while len(pieces) > MAX_PIECES:
-            pieces = ["".join(pieces[i : i + 2]) for i in range(0, len(pieces), 2)]
+            i = min(range(len(pieces) - 1), key=lambda j: len(pieces[j]) + len(pieces[j + 1]))
+            pieces[i : i + 2] = [pieces[i] + pieces[i + 1]]
         return pieces
 
     def answer(self, message: str, language: str | None = None) -> Reply:

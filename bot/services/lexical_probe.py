@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import zipfile
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,10 +51,13 @@ def grams(text: str) -> Grams:
 
 
 def fingerprint(texts: Sequence[str], urgent: Sequence[bool]) -> str:
-    """What the fitted weights depend on: the examples, their labels and the probe's settings."""
+    """What the fitted weights depend on: the examples, their labels, the probe's settings and
+    how text becomes buckets (the buckets of a few examples stand for fold() and the hash)."""
     digest = hashlib.sha256(f"{GRAM_SIZES} {BITS} {RIDGE} unit-length".encode())
     for text, label in zip(texts, urgent, strict=True):
         digest.update(f"{int(label)}\t{text}\n".encode())
+    for text in texts[:: max(1, len(texts) // 50)]:
+        digest.update(grams(text).tobytes())
     return digest.hexdigest()
 
 
@@ -72,16 +75,21 @@ class LexicalProbe:
     ) -> LexicalProbe:
         """The shipped weights when they were fitted on these examples, else a new fit (~2 s)."""
         key = fingerprint(texts, urgent)
+        why = "they were fitted on other examples"
         try:
             with np.load(shipped) as stored:
                 if str(stored["key"]) == key:
-                    return cls(stored["weights"], float(stored["bias"]), shipped=True)
-        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
-            pass  # missing, damaged or from other examples: fit anew, as below
+                    weights, bias = stored["weights"], float(stored["bias"])
+                    if np.isfinite(weights).all() and np.isfinite(bias):
+                        return cls(weights, bias, shipped=True)
+                    why = "they are not all finite numbers"
+        except Exception as error:  # missing or damaged in any way: fit anew, never fail to start
+            why = f"{type(error).__name__}"
         # The net's lines in tuned.json were placed with the shipped weights.
         log.warning(
-            "lexical probe: shipped weights do not match the %d examples; fitting them (~2 s). "
-            "Run benchmarks/tune_understanding.py --write to ship them and re-place the lines",
+            "lexical probe: not using the shipped weights (%s); fitting them on %d examples "
+            "(~2 s). Run benchmarks/tune_understanding.py --write to ship them again",
+            why,
             len(texts),
         )
         weights, bias = fit([grams(t) for t in texts], np.where(urgent, 1.0, -1.0))
@@ -90,7 +98,9 @@ class LexicalProbe:
     def save(self, texts: Sequence[str], urgent: Sequence[bool], path: Path = SHIPPED) -> None:
         """Ship these weights with the package, keyed by what they were fitted on."""
         key = fingerprint(texts, urgent)
-        np.savez_compressed(path, key=np.array(key), weights=self._weights, bias=self._bias)
+        partial = path.with_name(path.name + ".partial.npz")
+        np.savez_compressed(partial, key=np.array(key), weights=self._weights, bias=self._bias)
+        os.replace(partial, path)  # a reader sees the old file or the new one, never half
 
     def read(self, text: str) -> float:
         """About +1 for wording like the urgent examples, -1 like the calm ones."""

@@ -93,7 +93,8 @@ class SemanticSafetyNet:
     (ridge regression on the same vectors) reads the direction of urgency across the whole
     space; a lexical probe reads the message's own letters, where "no fever" and "fever" differ
     as the sentence vectors barely do. They miss different messages, so their sum catches more
-    urgent wording than any one at the same rate of false alarms (README, "The semantic net").
+    urgent wording than any one at the same rate of false alarms (README, "How the bot
+    understands").
     """
 
     def __init__(
@@ -167,7 +168,8 @@ class SemanticSafetyNet:
         parameters = self.parameters.get(language) or self.parameters[DEFAULT_LANGUAGE]
         line = parameters.set_aside_threshold if set_aside else parameters.threshold
         reading = self.read(text, vector, calm)
-        return reading.tier if reading.urgency > line else None
+        # A NaN from any voter or line reads as urgent: a broken net must not fall silent.
+        return None if reading.urgency <= line else reading.tier
 
 
 def fit_probe(vectors: Vectors, urgent: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:

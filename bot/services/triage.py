@@ -128,6 +128,10 @@ class RedFlagChecker:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
                     raise ValueError(f"rule {rule.id} uses unknown concept {name!r}")
+        for section in ("context", "history", "conditions"):
+            for name in spec[section]:
+                if name not in self._concepts:
+                    raise ValueError(f"{section} names unknown concept {name!r}")
 
     def _negated(
         self, text: str, match: re.Match[str], language: str, concept: str | None = None
