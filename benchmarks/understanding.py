@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/understanding.py [--misses]
 `--misses` also lists what went wrong in the tuning parts (never the test parts: nothing is tuned
-on them, so nobody should read their misses while tuning). The later blind sets (2, 3, 4) follow,
+on them, so nobody should read their misses while tuning). The later blind sets (2-5) follow,
 as figures only.
 """
 
@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
 from tests.datasets import (
+    fifth_blind_red_flags,
     fourth_blind_red_flags,
     questions,
     red_flag_messages,
@@ -75,6 +76,7 @@ def report_later_blind_sets(answerer: Answerer) -> None:
         ("blind2", second_blind_red_flags),
         ("blind3", third_blind_red_flags),
         ("blind4", fourth_blind_red_flags),
+        ("blind5", fifth_blind_red_flags),
     ):
         for language in ("en", "ja"):
             messages = read(language)

@@ -12,6 +12,7 @@ BLIND = DATA / "blind"
 SECOND_BLIND = DATA / "blind2"  # red flags only; measured once, never tuned on
 THIRD_BLIND = DATA / "blind3"  # red flags only; written before the third session, measured once
 FOURTH_BLIND = DATA / "blind4"  # red flags only; written before the fourth session, measured once
+FIFTH_BLIND = DATA / "blind5"  # red flags only; written after the fourth session, measured once
 Part = Literal["tune", "test", "all"]
 
 
@@ -90,6 +91,11 @@ def third_blind_red_flags(language: str) -> list[Message]:
 def fourth_blind_red_flags(language: str) -> list[Message]:
     """The fourth blind set's messages (all of them: it has no tuning part)."""
     return _blind_set(FOURTH_BLIND, language)
+
+
+def fifth_blind_red_flags(language: str) -> list[Message]:
+    """The fifth blind set's messages (all of them: it has no tuning part)."""
+    return _blind_set(FIFTH_BLIND, language)
 
 
 def _blind_set(folder: Path, language: str) -> list[Message]:

@@ -121,7 +121,7 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
     assert flagged / len(calm) <= BLIND_FLOORS[language]["calm_flagged"]
 
 
-# The later blind sets (tests/data/blind2, blind3, blind4): written after (blind2) or before
+# The later blind sets (tests/data/blind2-5): written after (blind2, blind5) or before
 # (blind3, blind4) a session's work by new helpers, measured at a few commits, never tuned on.
 # Floors as measured at the end of issue 8's fourth session (the lexical probe, rounds 10-12).
 LATER_BLIND_FLOORS = {
@@ -136,11 +136,15 @@ LATER_BLIND_FLOORS = {
     # fifth review's mends than after round 12 (149 -> 148).
     ("blind4", "en"): {"urgent": 0.98, "calm_flagged": 0.041},
     ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.081},
+    # Written after the fourth session's work; measured once, at its end.
+    ("blind5", "en"): {"urgent": 1.0, "calm_flagged": 0.087},
+    ("blind5", "ja"): {"urgent": 0.99, "calm_flagged": 0.041},
 }
 LATER_BLIND_SETS = {
     "blind2": datasets.second_blind_red_flags,
     "blind3": datasets.third_blind_red_flags,
     "blind4": datasets.fourth_blind_red_flags,
+    "blind5": datasets.fifth_blind_red_flags,
 }
 
 
