@@ -365,6 +365,18 @@ def test_one_sided_weakness_or_a_drooping_face_is_a_stroke_emergency(
         "腰いたすぎて夜ねれん。どの体勢でもむり",
         "先生、腰がいとうて、けさから小用が出んのです",
         "むすこ 4さい あしのつけね いたくて あるかない ねつ ある",
+        # Rounds 10 and 12 (read before they joined the net's examples).
+        "昨日の夕方からおしっこが出ていません。腰も痛いです",
+        "腰痛がひどくなってから、おしっこの感覚がわからない",
+        "I can't tell if my bladder is full or not since my back went on Sunday",
+        "bladder feels full but nothing will come, back is killing me",
+        "since Friday I can't control when I pee and my back aches",
+        "my left foot is slapping when I walk and I can't lift my toes, back pain a week",
+        "Lower back really hurts and I've got a high temp since last night",
+        "両足がしびれて歩けない、熱はない",  # a denied fever leaves the legs' sign standing
+        "しびれもあるし寒気もない、でも両足に力が入らない",
+        # A cancer once had is the history that matters, however it is said.
+        "乳がんをやったことがあります。先月から腰が痛くて夜も痛い",
     ],
 )
 def test_plain_words_for_red_flags_are_caught_by_the_rules(
@@ -387,6 +399,25 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "昔の交通事故のむち打ちは治ってるんですが、最近は腰のほうが気になります",
         "便秘気味でうんちが出にくくて、腰も重いです",  # constipation, not retention
         "片側だけお尻がしびれる。車の運転2時間すると必ず",
+        # Rounds 10 and 12: denials and worries.
+        "両足はしびれてません。腰が張ってるだけです",  # the て-form denial
+        "転んでもいないし、ぶつけてもいない。朝から腰が重い",
+        "寒気も熱もないです。腰が少しだるい",  # a pair, 「AもBもない」
+        "特に転んだりもなく、なんとなく腰が痛くなりました",
+        "熱っぽくはないです。股関節が歩き始めだけ痛い",
+        "自転車でこけて膝をすりむいただけ。腰は何ともない",
+        "もしお尻の感覚がなくなったら病院ですか？今はなんともないです",
+        "おしっこが出なくなったらどうしようって不安で。今はただの腰痛です",
+        "Slipped at the gym, landed on my hands, hips and back totally fine.",
+        "Could acupuncture ever cause incontinence? I'm nervous before my first visit.",
+        "I had lymphoma years back, all scans clear. My back is ok, I want help with sleep.",
+        "caught a cold, fever yesterday, gone today. back feels no different. still ok to come?",
+        "胃がんの手術は8年前。腰は全然痛くなくて、ストレッチのことを聞きたいだけです",
+        "抗がん剤治療中の父ですが、腰痛とかではなく、リラックス目的で受けられますか",
+        "万が一、おしっこが出にくくなったりしたら、病院ってことですよね？",
+        "自転車でこけたけど、すり傷だけ。腰の施術はいつも通りで大丈夫ですか",
+        "去年、腰痛でおしっこが出にくくなったことがあって、検査で異常なし。今は普通です",
+        "Slipped on the ice, landed on my bum and got straight back up, no pain at all.",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
@@ -430,63 +461,9 @@ def test_a_sign_in_a_long_message_with_no_full_stops_still_reaches_the_net(
     assert answerer.answer(ramble).urgent
 
 
-# --- Found on independent rounds 10 and 12 (read before they joined the net's examples). ---
-@pytest.mark.parametrize(
-    "message",
-    [
-        "両足はしびれてません。腰が張ってるだけです",  # the て-form denial
-        "転んでもいないし、ぶつけてもいない。朝から腰が重い",
-        "寒気も熱もないです。腰が少しだるい",  # a pair, 「AもBもない」
-        "特に転んだりもなく、なんとなく腰が痛くなりました",
-        "熱っぽくはないです。股関節が歩き始めだけ痛い",
-        "自転車でこけて膝をすりむいただけ。腰は何ともない",
-        "もしお尻の感覚がなくなったら病院ですか？今はなんともないです",
-        "おしっこが出なくなったらどうしようって不安で。今はただの腰痛です",
-        "Slipped at the gym, landed on my hands, hips and back totally fine.",
-        "Could acupuncture ever cause incontinence? I'm nervous before my first visit.",
-        "I had lymphoma years back, all scans clear. My back is ok, I want help with sleep.",
-        "caught a cold, fever yesterday, gone today. back feels no different. still ok to come?",
-        # Round 12.
-        "胃がんの手術は8年前。腰は全然痛くなくて、ストレッチのことを聞きたいだけです",
-        "抗がん剤治療中の父ですが、腰痛とかではなく、リラックス目的で受けられますか",
-        "万が一、おしっこが出にくくなったりしたら、病院ってことですよね？",
-        "自転車でこけたけど、すり傷だけ。腰の施術はいつも通りで大丈夫ですか",
-        "去年、腰痛でおしっこが出にくくなったことがあって、検査で異常なし。今は普通です",
-        "Slipped on the ice, landed on my bum and got straight back up, no pain at all.",
-    ],
-)
-def test_denials_and_worries_found_in_rounds_10_and_12_are_not_alarms(
-    answerer: Answerer, message: str
-) -> None:
-    assert answerer.checker.check(message).rule is None
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "昨日の夕方からおしっこが出ていません。腰も痛いです",
-        "腰痛がひどくなってから、おしっこの感覚がわからない",
-        "I can't tell if my bladder is full or not since my back went on Sunday",
-        "bladder feels full but nothing will come, back is killing me",
-        "since Friday I can't control when I pee and my back aches",
-        "my left foot is slapping when I walk and I can't lift my toes, back pain a week",
-        "Lower back really hurts and I've got a high temp since last night",
-        "両足がしびれて歩けない、熱はない",  # a denied fever leaves the legs' sign standing
-        "しびれもあるし寒気もない、でも両足に力が入らない",
-        # A cancer once had is the history that matters, however it is said.
-        "乳がんをやったことがあります。先月から腰が痛くて夜も痛い",
-    ],
-)
-def test_plain_words_found_in_rounds_10_and_12_are_caught_by_the_rules(
-    answerer: Answerer, message: str
-) -> None:
-    assert answerer.checker.check(message).rule is not None
-    assert answerer.answer(message).urgent
-
-
 def test_the_shipped_lexical_weights_are_what_a_fit_gives_today(answerer: Answerer) -> None:
-    # Keyed by the examples only: a change to how messages are cut into n-grams (or folded)
-    # must ship new weights too, or the bot would read messages with stale ones.
+    # A change to how messages are cut into n-grams (or folded) must ship new weights too,
+    # or the bot would read messages with stale ones.
     from bot.services.lexical_probe import LexicalProbe
 
     net = answerer.safety_net
