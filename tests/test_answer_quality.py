@@ -318,6 +318,11 @@ def test_history_hypotheticals_and_denials_are_not_alarms(answerer: Answerer, me
         "I had back surgery last month, my legs are getting weaker",  # is never history
         "乳がんの治療が終わって2年、ここ数週間腰が痛くて、寝ていても楽にならない",
         "股のしびれとか、おしっこも出ない",  # a comma ends the reach of a later 「ない」
+        # Settled history reaches only a sign named before the healing, in a sentence of the past.
+        "Had a slipped disc in 2016 which healed, but I can't feel the paper when I wipe",
+        "Hip replacement 3 years ago and over the last day it's gone hot and swollen, fever 38.5",
+        "My dad (82) fell two weeks ago and hasn't fully recovered, his hip hurts when he walks",
+        "Tearing pain in my back, I recovered from an aortic repair years ago",
     ],
 )
 def test_signs_of_now_stay_urgent_beside_history_and_denials(
@@ -377,6 +382,10 @@ def test_one_sided_weakness_or_a_drooping_face_is_a_stroke_emergency(
         "しびれもあるし寒気もない、でも両足に力が入らない",
         # A cancer once had is the history that matters, however it is said.
         "乳がんをやったことがあります。先月から腰が痛くて夜も痛い",
+        # Round 13.
+        "椅子に座る部分がしびれて自分の体じゃないみたい",
+        "腰から両足にかけて電気が走るような痛みがある",
+        "つま先で立てなくなった、腰も痛い",
     ],
 )
 def test_plain_words_for_red_flags_are_caught_by_the_rules(
@@ -418,6 +427,24 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "自転車でこけたけど、すり傷だけ。腰の施術はいつも通りで大丈夫ですか",
         "去年、腰痛でおしっこが出にくくなったことがあって、検査で異常なし。今は普通です",
         "Slipped on the ice, landed on my bum and got straight back up, no pain at all.",
+        # Round 13: settled history, sleep, hypotheticals, places said to be fine right now.
+        "Three years ago I had weakness in both legs from a disc, fully recovered after surgery.",
+        "Had a fever last week with the flu, it's been gone for days, back just the usual stiffness",
+        "Pain wakes me when I turn over, then I fall back asleep straight away",
+        "Hypothetically, if my legs went numb during a session what would happen?",
+        "Mild fever from a cold, my hip is totally fine right now. Should I reschedule?",
+        "胸の痛みなし、熱なし。腰がこってるだけです",
+        "ステロイドは飲んでないです。ぎっくり腰でも鍼を受けられますか",
+        "8年前に事故で腰を骨折しましたが完治してます。最近は姿勢のせいか腰が重い",
+        "産後に尿もれがあったけど、リハビリで治って何年も前のことです。今は腰痛の相談です",
+        "風邪で38度あるけど腰はもう痛くないです。予約を変更したい",
+        "腰痛はここ2ヶ月出てないです。微熱があるので今週は休みます",
+        "夜勤明けで寝れない、腰も少し重い",
+        "腰痛で熱が出たらどうしたらいいですか？今は平気です",
+        "大動脈瘤って腰痛になるの？",
+        "スキーで転んだけどどこも痛くないです。腰痛の施術は予定どおりで",
+        "足はしびれてない、両足とも力は入る。腰が張るだけ",
+        "接骨院で「このままだと歩けなくなる」と言われた。今は普通に歩けます",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(

@@ -112,6 +112,8 @@ class RedFlagChecker:
         self._experienced = re.compile(spec["experienced"]["ja"])
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
+        self._settled = {lang: re.compile(p) for lang, p in spec["settled"].items()}
+        self._settled_when = {lang: re.compile(p) for lang, p in spec["settled_when"].items()}
         self._now = {lang: re.compile(p) for lang, p in spec["now"].items()}
         self._time_anchor = {lang: re.compile(p) for lang, p in spec["present"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
@@ -123,6 +125,7 @@ class RedFlagChecker:
         )
         self._past_signs = frozenset(self._signs) - set(spec["history"])
         self._conditions = frozenset(spec["conditions"])
+        self._settled_signs = frozenset(self._signs) - self._conditions
         self._context = frozenset(spec["context"])
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
@@ -177,7 +180,23 @@ class RedFlagChecker:
             return True
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
-        return concept in self._past_signs and self._in_the_past(text, match)
+        if concept in self._past_signs and self._in_the_past(text, match):
+            return True
+        return concept in self._settled_signs and self._settled_long_ago(text, match)
+
+    def _settled_long_ago(self, text: str, match: re.Match[str]) -> bool:
+        """The sign's clause says when it was, its sentence then says it is over, and nothing
+        in the sentence speaks of now ("had a disc in 2015 which healed, but I can't feel…"
+        names the sign after the healing: it stays)."""
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+        end_mark = _SENTENCE_END.search(text, match.end())
+        end = end_mark.start() if end_mark else len(text)
+        clause = self._clause(text, match)
+        return (
+            any(self._settled_when[lang].search(clause) for lang in ("en", "ja"))
+            and any(self._settled[lang].search(text, match.start(), end) for lang in ("en", "ja"))
+            and not self._is_now(text[start:end])
+        )
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
