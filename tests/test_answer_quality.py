@@ -429,7 +429,7 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "Slipped on the ice, landed on my bum and got straight back up, no pain at all.",
         # Round 13: settled history, sleep, hypotheticals, places said to be fine right now.
         "Three years ago I had weakness in both legs from a disc, fully recovered after surgery.",
-        "Had a fever last week with the flu, it's been gone for days, back just the usual stiffness",
+        "Had a fever last week with the flu, it's been gone for days, back just the usual ache",
         "Pain wakes me when I turn over, then I fall back asleep straight away",
         "Hypothetically, if my legs went numb during a session what would happen?",
         "Mild fever from a cold, my hip is totally fine right now. Should I reschedule?",
