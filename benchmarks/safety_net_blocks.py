@@ -101,7 +101,7 @@ SCORERS: dict[str, Scorer] = {
         f"+ lexical weight {w}": lambda h, w=w: np.array(
             [r.neighbours + PROBE_WEIGHT * r.probe + w * r.lexical for r in h.readings]
         )
-        for w in (2, 4, 6)
+        for w in (2, 4, 6, 10, 16)
     },
 }
 

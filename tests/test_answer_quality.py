@@ -91,9 +91,12 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # the second blind set's fell (9 → 8 of 150) and its urgent caught rose (140 → 147 of 150): the
 # net's threshold is placed on held-out examples, never on these parts. The lexical probe (fourth
 # session) raised every floor: urgent 81 → 82 of 83 and 95 → 96 of 96, calm 11 → 9 of 99.
+# Fifth session: runs of 1-5 characters and a heavier lexical vote (chosen on held-out blocks)
+# caught the last English message (83 of 83) and flagged 3 fewer calm ones (9 → 6 of 99); in
+# Japanese one more calm message (2 → 3 of 98) came with round 13 joining the net's examples.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 0.98, "calm_flagged": 0.10},
-    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.03},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.061},
+    "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.031},
 }
 
 
@@ -123,22 +126,20 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
 
 # The later blind sets (tests/data/blind2-5): written after (blind2, blind5) or before
 # (blind3, blind4) a session's work by new helpers, measured at a few commits, never tuned on.
-# Floors as measured at the end of issue 8's fourth session (the lexical probe, rounds 10-12).
+# Floors as measured at the end of issue 8's fifth session (round 13, runs of 1-5 characters).
 LATER_BLIND_FLOORS = {
     ("blind2", "en"): {"urgent": 0.99, "calm_flagged": 0.041},
-    # The fifth review's mends flagged one more calm message than the round before: 12 -> 13.
     ("blind2", "ja"): {"urgent": 0.99, "calm_flagged": 0.087},
     # Its calm messages are harder than the other sets' (denied, past, hypothetical and other
     # people's signs; the rules alone flag about 10 % of them); see README, "Figures".
-    ("blind3", "en"): {"urgent": 0.99, "calm_flagged": 0.134},
-    ("blind3", "ja"): {"urgent": 0.99, "calm_flagged": 0.18},
-    # Written before the fourth session; one more English urgent message was missed after the
-    # fifth review's mends than after round 12 (149 -> 148).
-    ("blind4", "en"): {"urgent": 0.98, "calm_flagged": 0.041},
-    ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.081},
-    # Written after the fourth session's work; measured once, at its end.
-    ("blind5", "en"): {"urgent": 1.0, "calm_flagged": 0.087},
-    ("blind5", "ja"): {"urgent": 0.99, "calm_flagged": 0.041},
+    ("blind3", "en"): {"urgent": 0.99, "calm_flagged": 0.10},
+    ("blind3", "ja"): {"urgent": 1.0, "calm_flagged": 0.174},
+    # Written before the fourth session.
+    ("blind4", "en"): {"urgent": 0.99, "calm_flagged": 0.027},
+    ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.067},
+    # Written after the fourth session's work.
+    ("blind5", "en"): {"urgent": 1.0, "calm_flagged": 0.08},
+    ("blind5", "ja"): {"urgent": 0.99, "calm_flagged": 0.034},
 }
 LATER_BLIND_SETS = {
     "blind2": datasets.second_blind_red_flags,

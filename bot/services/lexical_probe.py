@@ -19,7 +19,7 @@ SHIPPED = Path(__file__).resolve().parent / "lexical-probe.npz"
 # Chosen by holding out one block of the labelled examples at a time and on a fresh round of
 # them (benchmarks/safety_net_blocks.py): character n-grams need no word splitting, so one
 # probe reads English and Japanese alike, and they keep the negation next to the sign.
-GRAM_SIZES = (2, 3, 4)
+GRAM_SIZES = (1, 2, 3, 4, 5)
 BITS = 18
 RIDGE = 0.3  # on unit-length rows: about what 30 was on raw counts of ~100 n-grams
 _TOLERANCE = 1e-8
@@ -39,12 +39,14 @@ def grams(text: str) -> Grams:
     padded = " " + " ".join(fold(text).split()) + " "
     codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     rolling, buckets = codes, []
-    for size in GRAM_SIZES:
+    for size in range(1, max(GRAM_SIZES) + 1):
         if len(codes) < size:
             break
-        rolling = rolling[:-1] * np.uint64(1_000_003) + codes[size - 1 :]
-        # Fibonacci hashing: the top bits of a multiply spread similar runs far apart.
-        buckets.append((rolling * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - BITS))
+        if size > 1:  # the runs of `size` characters, from those one shorter
+            rolling = rolling[:-1] * np.uint64(1_000_003) + codes[size - 1 :]
+        if size in GRAM_SIZES:
+            # Fibonacci hashing: the top bits of a multiply spread similar runs far apart.
+            buckets.append((rolling * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - BITS))
     if not buckets:
         return np.zeros(0, np.int64)
     return np.unique(np.concatenate(buckets)).astype(np.int64)

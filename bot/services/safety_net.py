@@ -68,7 +68,7 @@ NEIGHBOURS = 25
 TEMPERATURE = 0.04
 RIDGE = 0.1
 PROBE_WEIGHT = 3.0
-LEXICAL_WEIGHT = 4.0
+LEXICAL_WEIGHT = 10.0
 _ABSENT = 1e-9  # a class with no neighbour among the nearest still gets a finite log-weight
 
 
