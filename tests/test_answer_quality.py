@@ -94,8 +94,9 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # Fifth session: runs of 1-5 characters and a heavier lexical vote (chosen on held-out blocks)
 # caught the last English message (83 of 83) and flagged 3 fewer calm ones (9 → 6 of 99); in
 # Japanese one more calm message (2 → 3 of 98) came with round 13 joining the net's examples.
+# Setting aside someone else's past signs beside the writer's own complaint: 6 → 4 of 99.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.061},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.041},
     "ja": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.031},
 }
 
@@ -133,7 +134,7 @@ LATER_BLIND_FLOORS = {
     # Its calm messages are harder than the other sets' (denied, past, hypothetical and other
     # people's signs; the rules alone flag about 10 % of them); see README, "Figures".
     ("blind3", "en"): {"urgent": 0.99, "calm_flagged": 0.10},
-    ("blind3", "ja"): {"urgent": 1.0, "calm_flagged": 0.174},
+    ("blind3", "ja"): {"urgent": 1.0, "calm_flagged": 0.167},
     # Written before the fourth session.
     ("blind4", "en"): {"urgent": 0.99, "calm_flagged": 0.027},
     ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.067},
@@ -452,6 +453,50 @@ def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
     answerer: Answerer, message: str
 ) -> None:
     assert answerer.checker.check(message).rule is None
+
+
+# --- Someone else's signs (rounds 13 and 14): set aside only when every sign is someone else's,
+# none is told as now, and the writer tells of a complaint of their own. ---
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My aunt had bone cancer in her spine. My own back pain is from lifting boxes",
+        "猫が棚の上で転んだみたい。ついでに私の腰痛の相談もいいですか",
+        "父が前立腺がんで治療中です。付き添いが多くて私の腰が痛くなりました",
+        "My husband had an aneurysm repaired last year. I'm the patient, just sciatica",
+        "A colleague collapsed with chest pain last month; I'd like to book for my back",
+        "義母が胸の痛みで入院したばかりで、看病疲れで私の腰がバキバキです",
+        "友達の旦那さんが熱と腰痛で化膿性脊椎炎だったらしい。私は熱もないし普通のこり",
+    ],
+)
+def test_someone_elses_past_signs_beside_the_writers_own_complaint_are_not_alarms(
+    answerer: Answerer, message: str
+) -> None:
+    triage = answerer.checker.check(message)
+    assert triage.rule is None and triage.set_aside
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My husband fell and can't get up, and I hurt my back trying to lift him",
+        "My mum had breast cancer and now she has new back pain at night. I have a sore neck too",
+        "my dad had prostate cancer, and he can't pee since this morning, my back is also sore",
+        "父が転んで立てない。私も腰痛持ちです",
+        "母が昨日から両足がしびれて歩けない。私の腰も痛い",
+        "Grandma fell in the bath, I'm not sure what to do, my back hurts from lifting her",
+        "My husband had cancer and so did I, my back has hurt for 3 weeks",
+        "犬が飛び出してきて自転車で転んで、私は腰を強く打ちました",
+        "my dad fell on the stairs and hit his back, I need to book for my own back",
+        "My wife had cancer. I have had back pain at night that never stops for a month",
+        "父が尿が出ないと言ってます。私も腰痛があります",
+    ],
+)
+def test_a_carers_message_or_the_writers_own_sign_beside_someone_elses_stays_urgent(
+    answerer: Answerer, message: str
+) -> None:
+    assert answerer.checker.check(message).rule is not None
+    assert answerer.answer(message).urgent
 
 
 def test_a_sign_in_the_middle_of_a_long_ramble_still_reaches_the_net(answerer: Answerer) -> None:

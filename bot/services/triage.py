@@ -69,6 +69,9 @@ class Triage:
     reassured: bool = False
     # Every sentence asks about a condition in general or hypothetically: nothing about the writer.
     general: bool = False
+    # Every sign not denied is someone else's (a relative's, a pet's); the writer's own complaint
+    # is something else.
+    someone_elses: bool = False
 
     @property
     def urgent(self) -> bool:
@@ -79,7 +82,15 @@ class Triage:
     def set_aside(self) -> bool:
         """No rule fired and the rules read every sign as denied, or the message as general:
         the semantic net needs a clearer reading to overrule them."""
-        return self.rule is None and (self.reassured or self.general)
+        return self.rule is None and (self.reassured or self.general or self.someone_elses)
+
+
+def _span(ends: re.Pattern[str], text: str, match: re.Match[str]) -> tuple[int, int]:
+    """Where the piece of `text` between two `ends` (a clause, a sentence) that holds the match
+    starts and ends."""
+    start = max((m.end() for m in ends.finditer(text, 0, match.start())), default=0)
+    end_mark = ends.search(text, match.end())
+    return start, end_mark.start() if end_mark else len(text)
 
 
 def fold(text: str) -> str:
@@ -120,6 +131,11 @@ class RedFlagChecker:
         self._hypothetical = {lang: re.compile(p) for lang, p in spec["hypothetical"].items()}
         self._definition = {lang: re.compile(p) for lang, p in spec["definition"].items()}
         self._first_person = {lang: re.compile(p) for lang, p in spec["first_person"].items()}
+        others = spec["someone_else"]
+        self._someone_else = {lang: re.compile(others[lang]) for lang in ("en", "ja")}
+        self._own_complaint = re.compile(others["own"])
+        self._writer_in_clause = re.compile(others["first_person"])
+        self._their_now = {lang: re.compile(p) for lang, p in others["now"].items()}
         self._signs = sorted(
             {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
         )
@@ -160,9 +176,8 @@ class RedFlagChecker:
 
     def _clause(self, text: str, match: re.Match[str]) -> str:
         """The clause that holds a sign (a date before a comma belongs to something else)."""
-        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, match.start())), default=0)
-        end_mark = _CLAUSE_END.search(text, match.end())
-        return text[start : end_mark.start() if end_mark else len(text)]
+        start, end = _span(_CLAUSE_END, text, match)
+        return text[start:end]
 
     def _in_the_past(self, text: str, match: re.Match[str]) -> bool:
         """The sign's clause speaks of the past and not of now ("fell off my bike years ago")."""
@@ -188,9 +203,7 @@ class RedFlagChecker:
         """The sign's clause says when it was, its sentence then says it is over, and nothing
         in the sentence speaks of now ("had a disc in 2015 which healed, but I can't feel…"
         names the sign after the healing: it stays)."""
-        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
-        end_mark = _SENTENCE_END.search(text, match.end())
-        end = end_mark.start() if end_mark else len(text)
+        start, end = _span(_SENTENCE_END, text, match)
         clause = self._clause(text, match)
         return (
             any(self._settled_when[lang].search(clause) for lang in ("en", "ja"))
@@ -234,6 +247,39 @@ class RedFlagChecker:
             and not told_now
         )
 
+    def _someone_elses(self, text: str, match: re.Match[str], language: str) -> bool:
+        """The sign's clause is about another person or a pet, not the writer, and its
+        sentence does not speak of now."""
+        sentence_start, sentence_end = _span(_SENTENCE_END, text, match)
+        if self._is_now(text[sentence_start:sentence_end]):
+            return False
+        start, end = _span(_CLAUSE_END, text, match)
+        if language == "ja":
+            return bool(self._someone_else["ja"].search(text, start, match.start()))
+        clause = text[start:end]
+        return bool(
+            self._someone_else["en"].search(clause) and not self._writer_in_clause.search(clause)
+        )
+
+    def _all_someone_elses(self, text: str) -> bool:
+        """Every sign the message names that is not denied or history is someone else's, and
+        the writer tells of a complaint of their own."""
+        if not self._own_complaint.search(text) or any(
+            self._their_now[lang].search(text) for lang in ("en", "ja")
+        ):
+            return False
+        others = False
+        for concept in self._signs:
+            for language in ("en", "ja"):
+                for pattern in self._concepts[concept].get(language, []):
+                    for m in pattern.finditer(text):
+                        if self._discounted(text, m, language, concept):
+                            continue
+                        if not self._someone_elses(text, m, language):
+                            return False
+                        others = True
+        return others
+
     def _is_informational(self, sentence: str) -> bool:
         """A question about a condition in general, a hypothetical, a definition or hearsay."""
         if any(self._time_anchor[lang].search(sentence) for lang in ("en", "ja")):
@@ -249,11 +295,14 @@ class RedFlagChecker:
                 return True
         return False
 
-    def _first_rule(self, text: str) -> Rule | None:
-        """The most urgent rule whose signs are all in `text` (already folded)."""
+    def _first_rule(self, text: str, *, without_signs: bool = False) -> Rule | None:
+        """The most urgent rule whose signs are all in `text` (already folded); with
+        `without_signs`, only the rules that context alone can fire."""
         present: dict[str, bool] = {}
 
         def has(concept: str) -> bool:
+            if without_signs and concept in self._signs:
+                return False
             if concept not in present:
                 present[concept] = self._present(text, concept)
             return present[concept]
@@ -273,6 +322,10 @@ class RedFlagChecker:
         """
         text = fold(message)
         rule = self._first_rule(text)
+        if rule is not None and self._all_someone_elses(text):
+            rule = self._first_rule(text, without_signs=True)
+            if rule is None:
+                return Triage(someone_elses=True)
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
         if rule is None:
             general = bool(sentences) and all(self._is_informational(s) for s in sentences)
