@@ -384,6 +384,10 @@ def test_one_sided_weakness_or_a_drooping_face_is_a_stroke_emergency(
         "しびれもあるし寒気もない、でも両足に力が入らない",
         # A cancer once had is the history that matters, however it is said.
         "乳がんをやったことがあります。先月から腰が痛くて夜も痛い",
+        # Round 14: weight lost without trying, told in Japanese; a typo for 熱っぽい.
+        "なぜか体重が落ちてきて、腰もずっと痛い",
+        "半年で8キロ体重が減って、腰と背中が痛い",
+        "熱ぽい、腰がずきずき、だるい",
         # Round 13.
         "椅子に座る部分がしびれて自分の体じゃないみたい",
         "腰から両足にかけて電気が走るような痛みがある",
@@ -447,6 +451,19 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "スキーで転んだけどどこも痛くないです。腰痛の施術は予定どおりで",
         "足はしびれてない、両足とも力は入る。腰が張るだけ",
         "接骨院で「このままだと歩けなくなる」と言われた。今は普通に歩けます",
+        # Round 14: history told with a season, a month or a check-up; moods and weight that drop.
+        "Chest pain in March, the ECG and everything was normal, it was reflux. Now my low back.",
+        "Last summer I had blood in my urine from a stone, treated. This is a gym strain.",
+        "Both legs went numb once in 2021, a B12 thing, sorted now. Question about pillows.",
+        "Is numbness between the legs ever normal? Just curious.",
+        "Tripped on a kerb, I'm 30, not even sore. Booking for my usual back pain.",
+        "ぎっくり腰です。股のしびれとかおしっこの問題はないです",
+        "転んだわけじゃなく、草むしりのあとからの腰痛です",
+        "おととし転んで圧迫骨折と言われたけど、完治と言われてます",
+        "前の健診で血尿って言われたけど再検査で問題なしだった。今日は腰のこりのことで",
+        "熱が38度あるので予約をキャンセルします。腰はおかげさまで調子いいです",
+        "在宅ワークで気分が落ちてる。腰も重い",
+        "ダイエットで3ヶ月で5キロ体重が減った。腰の負担は減りますか",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
