@@ -94,12 +94,14 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # Fifth session: runs of 1-5 characters and a heavier lexical vote (chosen on held-out blocks)
 # caught the last English message (83 of 83) and flagged 3 fewer calm ones (9 → 6 of 99); in
 # Japanese one more calm message (2 → 3 of 98) came with round 13 joining the net's examples.
-# Setting aside someone else's past signs beside the writer's own complaint: 6 → 4 of 99.
+# Setting aside someone else's past signs beside the writer's own complaint: 6 → 4 of 99; then
+# back to 5 of 99 with the sixth review's mends (a sign of now is never someone else's to set
+# aside, and only history years old with an all-clear is settled): safety first.
 # Japanese top-1 153 → 152 of 161 when round 14 joined the net's examples: its Japanese line
 # moved (placed on held-out examples, never here) and one more question gets urgent advice
 # (4 of 171 blind test questions do, 2 of them by the rules); the issue's bar is 93 %.
 BLIND_FLOORS = {
-    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.041},
+    "en": {"top1": 0.95, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.051},
     "ja": {"top1": 0.944, "off_topic_answered": 0, "urgent": 1.0, "calm_flagged": 0.031},
 }
 
@@ -130,17 +132,18 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
 
 # The later blind sets (tests/data/blind2-5): written after (blind2, blind5) or before
 # (blind3, blind4) a session's work by new helpers, measured at a few commits, never tuned on.
-# Floors as measured at the end of issue 8's fifth session (round 13, runs of 1-5 characters).
+# Floors as measured at the end of issue 8's fifth session (rounds 13-14, runs of 1-5 characters,
+# the sixth review's mends: blind3 ja and blind4 each flag one calm message more than before them).
 LATER_BLIND_FLOORS = {
     ("blind2", "en"): {"urgent": 0.99, "calm_flagged": 0.041},
     ("blind2", "ja"): {"urgent": 1.0, "calm_flagged": 0.087},
     # Its calm messages are harder than the other sets' (denied, past, hypothetical and other
     # people's signs; the rules alone flag about 10 % of them); see README, "Figures".
     ("blind3", "en"): {"urgent": 0.99, "calm_flagged": 0.10},
-    ("blind3", "ja"): {"urgent": 1.0, "calm_flagged": 0.16},
+    ("blind3", "ja"): {"urgent": 1.0, "calm_flagged": 0.174},
     # Written before the fourth session.
-    ("blind4", "en"): {"urgent": 0.99, "calm_flagged": 0.027},
-    ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.067},
+    ("blind4", "en"): {"urgent": 0.99, "calm_flagged": 0.034},
+    ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.074},
     # Written after the fourth session's work.
     ("blind5", "en"): {"urgent": 1.0, "calm_flagged": 0.08},
     ("blind5", "ja"): {"urgent": 0.99, "calm_flagged": 0.034},
@@ -436,12 +439,10 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "自転車でこけたけど、すり傷だけ。腰の施術はいつも通りで大丈夫ですか",
         "去年、腰痛でおしっこが出にくくなったことがあって、検査で異常なし。今は普通です",
         "Slipped on the ice, landed on my bum and got straight back up, no pain at all.",
-        # Round 13: settled history, sleep, hypotheticals, places said to be fine right now.
+        # Round 13: history years old with an all-clear, sleep, hypotheticals.
         "Three years ago I had weakness in both legs from a disc, fully recovered after surgery.",
-        "Had a fever last week with the flu, it's been gone for days, back just the usual ache",
         "Pain wakes me when I turn over, then I fall back asleep straight away",
         "Hypothetically, if my legs went numb during a session what would happen?",
-        "Mild fever from a cold, my hip is totally fine right now. Should I reschedule?",
         "胸の痛みなし、熱なし。腰がこってるだけです",
         "ステロイドは飲んでないです。ぎっくり腰でも鍼を受けられますか",
         "8年前に事故で腰を骨折しましたが完治してます。最近は姿勢のせいか腰が重い",
@@ -454,19 +455,19 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "スキーで転んだけどどこも痛くないです。腰痛の施術は予定どおりで",
         "足はしびれてない、両足とも力は入る。腰が張るだけ",
         "接骨院で「このままだと歩けなくなる」と言われた。今は普通に歩けます",
-        # Round 14: history told with a season, a month or a check-up; moods and weight that drop.
-        "Chest pain in March, the ECG and everything was normal, it was reflux. Now my low back.",
+        # Round 14; and the sixth review's false alarms from patterns this session added.
         "Last summer I had blood in my urine from a stone, treated. This is a gym strain.",
-        "Both legs went numb once in 2021, a B12 thing, sorted now. Question about pillows.",
         "Is numbness between the legs ever normal? Just curious.",
         "Tripped on a kerb, I'm 30, not even sore. Booking for my usual back pain.",
         "ぎっくり腰です。股のしびれとかおしっこの問題はないです",
         "転んだわけじゃなく、草むしりのあとからの腰痛です",
         "おととし転んで圧迫骨折と言われたけど、完治と言われてます",
-        "前の健診で血尿って言われたけど再検査で問題なしだった。今日は腰のこりのことで",
         "熱が38度あるので予約をキャンセルします。腰はおかげさまで調子いいです",
         "在宅ワークで気分が落ちてる。腰も重い",
         "ダイエットで3ヶ月で5キロ体重が減った。腰の負担は減りますか",
+        "At night my baby never stops crying so my back is wrecked from rocking her.",
+        "仕事で一日中座っていて、椅子に座るところの右側だけしびれます",
+        "バレエを始めたけどまだつま先で立てないです。腰も少し痛い。",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
@@ -475,21 +476,19 @@ def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
     assert answerer.checker.check(message).rule is None
 
 
-# --- Someone else's signs (rounds 13 and 14): set aside only when every sign is someone else's,
-# none is told as now, and the writer tells of a complaint of their own. ---
+# --- Someone else's condition (rounds 13 and 14): a cancer, an aneurysm or steroids another
+# person has had is set aside beside the writer's own complaint; a sign of now never is, whoever
+# has it (the sixth review: a carer writing about a father's chest pain needs 119 advice). ---
 @pytest.mark.parametrize(
     "message",
     [
         "My aunt had bone cancer in her spine. My own back pain is from lifting boxes",
-        "猫が棚の上で転んだみたい。ついでに私の腰痛の相談もいいですか",
-        "父が前立腺がんで治療中です。付き添いが多くて私の腰が痛くなりました",
         "My husband had an aneurysm repaired last year. I'm the patient, just sciatica",
-        "A colleague collapsed with chest pain last month; I'd like to book for my back",
-        "義母が胸の痛みで入院したばかりで、看病疲れで私の腰がバキバキです",
-        "友達の旦那さんが熱と腰痛で化膿性脊椎炎だったらしい。私は熱もないし普通のこり",
+        "My mother had breast cancer. I have lower back pain from carrying my toddler",
+        "父が前立腺がんで治療中です。付き添いが多くて私の腰が痛くなりました",
     ],
 )
-def test_someone_elses_past_signs_beside_the_writers_own_complaint_are_not_alarms(
+def test_someone_elses_condition_beside_the_writers_own_complaint_is_not_an_alarm(
     answerer: Answerer, message: str
 ) -> None:
     triage = answerer.checker.check(message)
@@ -510,12 +509,44 @@ def test_someone_elses_past_signs_beside_the_writers_own_complaint_are_not_alarm
         "my dad fell on the stairs and hit his back, I need to book for my own back",
         "My wife had cancer. I have had back pain at night that never stops for a month",
         "父が尿が出ないと言ってます。私も腰痛があります",
+        # The sixth review: someone else's sign of now, and the writer's own beside another.
+        "My dad has had chest pain going into his back all evening. I need to book for my back.",
+        "My grandma fell on her hip in the garden an hour ago. I need a booking for my own back.",
+        "夫が会社で冷や汗をかき倒れたと連絡がありました。私の腰の予約をキャンセルしたいです",
+        "母が心配するくらい両足に力が入らない。私の腰痛の予約をしたいです。",
+        "My husband thinks my cancer is back. My back has been sore for weeks.",
     ],
 )
 def test_a_carers_message_or_the_writers_own_sign_beside_someone_elses_stays_urgent(
     answerer: Answerer, message: str
 ) -> None:
     assert answerer.checker.check(message).rule is not None
+    assert answerer.answer(message).urgent
+
+
+# --- The sixth review: a sign that eased is still a sign unless it was years ago, with an
+# all-clear, and is not back; denials and hypotheticals reach only what they say. ---
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Ten minutes ago I had chest pain going into my back, it's gone.",
+        "Last week my legs gave way twice, which went away. Do you have a slot for sciatica?",
+        "Two years ago I had numbness in my groin which healed completely after surgery. "
+        "It has returned.",
+        "先週お尻のまわり全体がしびれたけど治った。でもまだ拭くときに変な感じがする",
+        "30分前に胸が痛くなって背中まで広がったけど、もうおさまった。",
+        "階段で滑って尻もちをつきました。腰以外はどこも痛くないけど、腰は激痛で動くのもやっとです。",
+        "5年前に乳がんの手術をしました。腰痛は夜寝ている時しか出ていません。",
+        "Hypothetically, is numbness around my bum on both sides and not being able to pee bad?",
+        "両足に力が入らなくなってきて、このままだと歩けなくなりそうで怖いです",
+        "My 85-year-old mum fell in the bathroom. Her hip seems fine right now, but it hurt a lot.",
+        "Fever of 38.5 and I can only lie flat on my back to sleep because it hurts so much.",
+        "Stepped over the dog fell hard onto my hip, 78 years old, hip is agony",
+    ],
+)
+def test_signs_that_eased_or_sit_beside_a_denial_stay_urgent(
+    answerer: Answerer, message: str
+) -> None:
     assert answerer.answer(message).urgent
 
 

@@ -125,6 +125,7 @@ class RedFlagChecker:
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
         self._settled = {lang: re.compile(p) for lang, p in spec["settled"].items()}
         self._settled_when = {lang: re.compile(p) for lang, p in spec["settled_when"].items()}
+        self._recurring = {lang: re.compile(p) for lang, p in spec["recurring"].items()}
         self._now = {lang: re.compile(p) for lang, p in spec["now"].items()}
         self._time_anchor = {lang: re.compile(p) for lang, p in spec["present"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
@@ -200,15 +201,20 @@ class RedFlagChecker:
         return concept in self._settled_signs and self._settled_long_ago(text, match)
 
     def _settled_long_ago(self, text: str, match: re.Match[str]) -> bool:
-        """The sign's clause says when it was, its sentence then says it is over, and nothing
-        in the sentence speaks of now ("had a disc in 2015 which healed, but I can't feel…"
-        names the sign after the healing: it stays)."""
+        """The sign's clause says it was years ago, its sentence then gives an all-clear,
+        nothing in the sentence speaks of now, and nothing in the message says it is back or
+        names a time of now ("this morning"). "Had a disc in 2015 which healed, but I can't
+        feel…" names the sign after the healing: it stays."""
         start, end = _span(_SENTENCE_END, text, match)
         clause = self._clause(text, match)
         return (
             any(self._settled_when[lang].search(clause) for lang in ("en", "ja"))
             and any(self._settled[lang].search(text, match.start(), end) for lang in ("en", "ja"))
             and not self._is_now(text[start:end])
+            and not any(
+                self._recurring[lang].search(text) or self._time_anchor[lang].search(text)
+                for lang in ("en", "ja")
+            )
         )
 
     def _present(self, text: str, concept: str) -> bool:
@@ -248,22 +254,23 @@ class RedFlagChecker:
         )
 
     def _someone_elses(self, text: str, match: re.Match[str], language: str) -> bool:
-        """The sign's clause is about another person or a pet, not the writer, and its
-        sentence does not speak of now."""
+        """The condition's clause is about another person, not the writer, and its sentence
+        does not speak of now."""
         sentence_start, sentence_end = _span(_SENTENCE_END, text, match)
         if self._is_now(text[sentence_start:sentence_end]):
             return False
         start, end = _span(_CLAUSE_END, text, match)
         if language == "ja":
             return bool(self._someone_else["ja"].search(text, start, match.start()))
-        clause = text[start:end]
-        return bool(
-            self._someone_else["en"].search(clause) and not self._writer_in_clause.search(clause)
-        )
+        person = self._someone_else["en"].search(text[start:end])
+        # "my husband thinks my cancer is back": after the person, any word for the writer.
+        return bool(person and not self._writer_in_clause.search(text, start + person.end(), end))
 
     def _all_someone_elses(self, text: str) -> bool:
-        """Every sign the message names that is not denied or history is someone else's, and
-        the writer tells of a complaint of their own."""
+        """Every sign the message names that is not denied or history is a condition someone
+        else has had (a cancer, an aneurysm, steroids…), and the writer tells of a complaint of
+        their own. A sign of now is never set aside this way, whoever has it: a carer writing
+        about their father's chest pain gets the same urgent advice (the sixth review)."""
         if not self._own_complaint.search(text) or any(
             self._their_now[lang].search(text) for lang in ("en", "ja")
         ):
@@ -275,7 +282,9 @@ class RedFlagChecker:
                     for m in pattern.finditer(text):
                         if self._discounted(text, m, language, concept):
                             continue
-                        if not self._someone_elses(text, m, language):
+                        if concept not in self._conditions or not self._someone_elses(
+                            text, m, language
+                        ):
                             return False
                         others = True
         return others
