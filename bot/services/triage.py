@@ -29,7 +29,8 @@ _NEW_TO_ME = re.compile(
 # The writer says the sign set aside as general or hearsay is theirs, now.
 _ME_NOW = re.compile(
     r"\b(thats|that is) (whats|what is) (happening|going on)( to me)?|\bthats me now|"
-    r"\bi have (that|it|this) (right )?now\b|今(そう|まさに|その状態)|まさに今|今そうなって"
+    r"\bi have (that|it|this) (right )?now\b|\basking for myself\b|\bhappened to me\b|"
+    r"今(そう|まさに|その状態)|まさに今|今そうなって"
     r"|もう ?(\d+|[一二三四五六七八九十何数]+) ?日(目|になる|たつ|経つ)"
 )
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
@@ -69,8 +70,8 @@ class Triage:
     reassured: bool = False
     # Every sentence asks about a condition in general or hypothetically: nothing about the writer.
     general: bool = False
-    # Every sign not denied is someone else's (a relative's, a pet's); the writer's own complaint
-    # is something else.
+    # Every sign not denied is a condition someone else has had (a relative's cancer); the
+    # writer's own complaint is something else. The net reads such a message at its usual line.
     someone_elses: bool = False
 
     @property
@@ -82,7 +83,7 @@ class Triage:
     def set_aside(self) -> bool:
         """No rule fired and the rules read every sign as denied, or the message as general:
         the semantic net needs a clearer reading to overrule them."""
-        return self.rule is None and (self.reassured or self.general or self.someone_elses)
+        return self.rule is None and (self.reassured or self.general)
 
 
 def _span(ends: re.Pattern[str], text: str, match: re.Match[str]) -> tuple[int, int]:
@@ -123,9 +124,6 @@ class RedFlagChecker:
         self._experienced = re.compile(spec["experienced"]["ja"])
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
-        self._settled = {lang: re.compile(p) for lang, p in spec["settled"].items()}
-        self._settled_when = {lang: re.compile(p) for lang, p in spec["settled_when"].items()}
-        self._recurring = {lang: re.compile(p) for lang, p in spec["recurring"].items()}
         self._now = {lang: re.compile(p) for lang, p in spec["now"].items()}
         self._time_anchor = {lang: re.compile(p) for lang, p in spec["present"].items()}
         self._informational = {lang: re.compile(p) for lang, p in spec["informational"].items()}
@@ -136,13 +134,13 @@ class RedFlagChecker:
         self._someone_else = {lang: re.compile(others[lang]) for lang in ("en", "ja")}
         self._own_complaint = re.compile(others["own"])
         self._writer_in_clause = re.compile(others["first_person"])
+        self._had = {lang: re.compile(p) for lang, p in others["had"].items()}
         self._their_now = {lang: re.compile(p) for lang, p in others["now"].items()}
         self._signs = sorted(
             {c for rule in self.rules for group in rule.when for c in group} - set(spec["context"])
         )
         self._past_signs = frozenset(self._signs) - set(spec["history"])
         self._conditions = frozenset(spec["conditions"])
-        self._settled_signs = frozenset(self._signs) - self._conditions
         self._context = frozenset(spec["context"])
         for rule in self.rules:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
@@ -196,26 +194,7 @@ class RedFlagChecker:
             return True
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
-        if concept in self._past_signs and self._in_the_past(text, match):
-            return True
-        return concept in self._settled_signs and self._settled_long_ago(text, match)
-
-    def _settled_long_ago(self, text: str, match: re.Match[str]) -> bool:
-        """The sign's clause says it was years ago, its sentence then gives an all-clear,
-        nothing in the sentence speaks of now, and nothing in the message says it is back or
-        names a time of now ("this morning"). "Had a disc in 2015 which healed, but I can't
-        feel…" names the sign after the healing: it stays."""
-        start, end = _span(_SENTENCE_END, text, match)
-        clause = self._clause(text, match)
-        return (
-            any(self._settled_when[lang].search(clause) for lang in ("en", "ja"))
-            and any(self._settled[lang].search(text, match.start(), end) for lang in ("en", "ja"))
-            and not self._is_now(text[start:end])
-            and not any(
-                self._recurring[lang].search(text) or self._time_anchor[lang].search(text)
-                for lang in ("en", "ja")
-            )
-        )
+        return concept in self._past_signs and self._in_the_past(text, match)
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
@@ -254,17 +233,25 @@ class RedFlagChecker:
         )
 
     def _someone_elses(self, text: str, match: re.Match[str], language: str) -> bool:
-        """The condition's clause is about another person, not the writer, and its sentence
-        does not speak of now."""
+        """The clause says another person had the condition, in so many words ("my aunt had
+        bone cancer", 「父が前立腺がんで治療中」), and its sentence does not speak of now. "My
+        wife thinks the steroids…" and 「骨粗しょう症の私」 are the writer's own."""
         sentence_start, sentence_end = _span(_SENTENCE_END, text, match)
         if self._is_now(text[sentence_start:sentence_end]):
             return False
         start, end = _span(_CLAUSE_END, text, match)
         if language == "ja":
-            return bool(self._someone_else["ja"].search(text, start, match.start()))
+            return bool(
+                self._someone_else["ja"].search(text, start, match.start())
+                and self._had["ja"].match(text, match.start(), end)
+            )
         person = self._someone_else["en"].search(text[start:end])
-        # "my husband thinks my cancer is back": after the person, any word for the writer.
-        return bool(person and not self._writer_in_clause.search(text, start + person.end(), end))
+        if person is None:
+            return False
+        after = start + person.end()
+        # A condition pattern may itself begin with the person ("mother had breast cancer").
+        owned = after >= match.start() or self._had["en"].match(text, after, match.start())
+        return bool(owned and not self._writer_in_clause.search(text, after, end))
 
     def _all_someone_elses(self, text: str) -> bool:
         """Every sign the message names that is not denied or history is a condition someone
