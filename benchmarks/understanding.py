@@ -17,6 +17,7 @@ from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
 from tests.datasets import (
     fifth_blind_red_flags,
+    sixth_blind_red_flags,
     fourth_blind_red_flags,
     questions,
     red_flag_messages,
@@ -77,6 +78,7 @@ def report_later_blind_sets(answerer: Answerer) -> None:
         ("blind3", third_blind_red_flags),
         ("blind4", fourth_blind_red_flags),
         ("blind5", fifth_blind_red_flags),
+        ("blind6", sixth_blind_red_flags),
     ):
         for language in ("en", "ja"):
             messages = read(language)

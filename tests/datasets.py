@@ -13,6 +13,7 @@ SECOND_BLIND = DATA / "blind2"  # red flags only; measured once, never tuned on
 THIRD_BLIND = DATA / "blind3"  # red flags only; written before the third session, measured once
 FOURTH_BLIND = DATA / "blind4"  # red flags only; written before the fourth session, measured once
 FIFTH_BLIND = DATA / "blind5"  # red flags only; written after the fourth session, measured once
+SIXTH_BLIND = DATA / "blind6"  # red flags only; written during the fifth session, measured once
 Part = Literal["tune", "test", "all"]
 
 
@@ -96,6 +97,11 @@ def fourth_blind_red_flags(language: str) -> list[Message]:
 def fifth_blind_red_flags(language: str) -> list[Message]:
     """The fifth blind set's messages (all of them: it has no tuning part)."""
     return _blind_set(FIFTH_BLIND, language)
+
+
+def sixth_blind_red_flags(language: str) -> list[Message]:
+    """The sixth blind set's messages (all of them: it has no tuning part)."""
+    return _blind_set(SIXTH_BLIND, language)
 
 
 def _blind_set(folder: Path, language: str) -> list[Message]:
