@@ -17,11 +17,11 @@ from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
 from tests.datasets import (
     fifth_blind_red_flags,
-    sixth_blind_red_flags,
     fourth_blind_red_flags,
     questions,
     red_flag_messages,
     second_blind_red_flags,
+    sixth_blind_red_flags,
     third_blind_red_flags,
 )
 
