@@ -130,8 +130,9 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
     assert flagged / len(calm) <= BLIND_FLOORS[language]["calm_flagged"]
 
 
-# The later blind sets (tests/data/blind2-5): written after (blind2, blind5) or before
-# (blind3, blind4) a session's work by new helpers, measured at a few commits, never tuned on.
+# The later blind sets (tests/data/blind2-6): written after (blind2, blind5), during (blind6) or
+# before (blind3, blind4) a session's work by new helpers, measured at a few commits, never tuned
+# on.
 # Floors as measured at the end of issue 8's fifth session (rounds 13-14, runs of 1-5 characters,
 # the sixth and seventh reviews' mends: blind3 ja and blind4 each flag one calm message more than
 # before the sixth, and English blind3 15 -> 19, blind4 5 -> 6 when "settled history" went: two
@@ -150,12 +151,16 @@ LATER_BLIND_FLOORS = {
     # Written after the fourth session's work.
     ("blind5", "en"): {"urgent": 1.0, "calm_flagged": 0.08},
     ("blind5", "ja"): {"urgent": 0.99, "calm_flagged": 0.034},
+    # Written during the fifth session; measured once, at its end.
+    ("blind6", "en"): {"urgent": 0.99, "calm_flagged": 0.04},
+    ("blind6", "ja"): {"urgent": 0.99, "calm_flagged": 0.06},
 }
 LATER_BLIND_SETS = {
     "blind2": datasets.second_blind_red_flags,
     "blind3": datasets.third_blind_red_flags,
     "blind4": datasets.fourth_blind_red_flags,
     "blind5": datasets.fifth_blind_red_flags,
+    "blind6": datasets.sixth_blind_red_flags,
 }
 
 
