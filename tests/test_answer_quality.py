@@ -405,6 +405,33 @@ def test_one_sided_weakness_or_a_drooping_face_is_a_stroke_emergency(
         "椅子に座る部分がしびれて自分の体じゃないみたい",
         "腰から両足にかけて電気が走るような痛みがある",
         "つま先で立てなくなった、腰も痛い",
+        # A carer's message, or the writer's own sign, beside someone else's condition: never set
+        # aside (rounds 13-14 and the sixth to eighth reviews).
+        "My husband fell and can't get up, and I hurt my back trying to lift him",
+        "My mum had breast cancer and now she has new back pain at night. I have a sore neck too",
+        "my dad had prostate cancer, and he can't pee since this morning, my back is also sore",
+        "父が転んで立てない。私も腰痛持ちです",
+        "母が昨日から両足がしびれて歩けない。私の腰も痛い",
+        "Grandma fell in the bath, I'm not sure what to do, my back hurts from lifting her",
+        "My husband had cancer and so did I, my back has hurt for 3 weeks",
+        "犬が飛び出してきて自転車で転んで、私は腰を強く打ちました",
+        "my dad fell on the stairs and hit his back, I need to book for my own back",
+        "My wife had cancer. I have had back pain at night that never stops for a month",
+        "父が尿が出ないと言ってます。私も腰痛があります",
+        # The sixth review: someone else's sign of now, and the writer's own beside another.
+        "My dad has had chest pain going into his back all evening. I need to book for my back.",
+        "My grandma fell on her hip in the garden an hour ago. I need a booking for my own back.",
+        "夫が会社で冷や汗をかき倒れたと連絡がありました。私の腰の予約をキャンセルしたいです",
+        "母が心配するくらい両足に力が入らない。私の腰痛の予約をしたいです。",
+        "My husband thinks my cancer is back. My back has been sore for weeks.",
+        # The seventh review: the writer's own condition in a sentence about someone else.
+        "My wife thinks the steroids are to blame. My lower back gave out when I sneezed today.",
+        "娘は骨粗しょう症の私のためにいつも買い物に行ってくれます。くしゃみをしたら腰に激痛が走りました。",
+        "主人は乳がんの手術の時も付き添ってくれました。私の腰が先月から痛くて、だんだん強くなっています。",
+        # The eighth review: the writer has it too.
+        "My mother had breast cancer and I've had it too. My lower back has ached for weeks.",
+        "My brother had an aneurysm repaired, and I was told I have a small one. My back aches.",
+        "父は大動脈瘤の手術をしました。私も健診で同じものがあると言われました。腰が急に痛いです。",
     ],
 )
 def test_plain_words_for_red_flags_are_caught_by_the_rules(
@@ -499,7 +526,7 @@ def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
         "My aunt had bone cancer in her spine. My own back pain is from lifting boxes",
         "My husband had an aneurysm repaired last year. I'm the patient, just sciatica",
         "My mother had breast cancer. I have lower back pain from carrying my toddler",
-        "父が前立腺がんで治療中です。付き添いが多くて私の腰が痛くなりました",
+        "父が前立腺がんで治療中です。私の腰はデスクワークでこっています",
     ],
 )
 def test_someone_elses_condition_beside_the_writers_own_complaint_is_not_an_alarm(
@@ -507,47 +534,13 @@ def test_someone_elses_condition_beside_the_writers_own_complaint_is_not_an_alar
 ) -> None:
     triage = answerer.checker.check(message)
     assert triage.rule is None and triage.someone_elses
+    # The net still reads the message at its usual line; here it finds nothing urgent either.
+    reply = answerer.answer(message)
+    assert not reply.urgent and reply.topic_id is not None
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "My husband fell and can't get up, and I hurt my back trying to lift him",
-        "My mum had breast cancer and now she has new back pain at night. I have a sore neck too",
-        "my dad had prostate cancer, and he can't pee since this morning, my back is also sore",
-        "父が転んで立てない。私も腰痛持ちです",
-        "母が昨日から両足がしびれて歩けない。私の腰も痛い",
-        "Grandma fell in the bath, I'm not sure what to do, my back hurts from lifting her",
-        "My husband had cancer and so did I, my back has hurt for 3 weeks",
-        "犬が飛び出してきて自転車で転んで、私は腰を強く打ちました",
-        "my dad fell on the stairs and hit his back, I need to book for my own back",
-        "My wife had cancer. I have had back pain at night that never stops for a month",
-        "父が尿が出ないと言ってます。私も腰痛があります",
-        # The sixth review: someone else's sign of now, and the writer's own beside another.
-        "My dad has had chest pain going into his back all evening. I need to book for my back.",
-        "My grandma fell on her hip in the garden an hour ago. I need a booking for my own back.",
-        "夫が会社で冷や汗をかき倒れたと連絡がありました。私の腰の予約をキャンセルしたいです",
-        "母が心配するくらい両足に力が入らない。私の腰痛の予約をしたいです。",
-        "My husband thinks my cancer is back. My back has been sore for weeks.",
-        # The seventh review: the writer's own condition in a sentence about someone else.
-        "My wife thinks the steroids are to blame. My lower back gave out when I sneezed today.",
-        "娘は骨粗しょう症の私のためにいつも買い物に行ってくれます。くしゃみをしたら腰に激痛が走りました。",
-        "主人は乳がんの手術の時も付き添ってくれました。私の腰が先月から痛くて、だんだん強くなっています。",
-        # The eighth review: the writer has it too.
-        "My mother had breast cancer and I've had it too. My lower back has ached for weeks.",
-        "My brother had an aneurysm repaired, and I was told I have a small one. My back aches.",
-        "父は大動脈瘤の手術をしました。私も健診で同じものがあると言われました。腰が急に痛いです。",
-    ],
-)
-def test_a_carers_message_or_the_writers_own_sign_beside_someone_elses_stays_urgent(
-    answerer: Answerer, message: str
-) -> None:
-    assert answerer.checker.check(message).rule is not None
-    assert answerer.answer(message).urgent
-
-
-# --- The sixth review: a sign that eased is still a sign unless it was years ago, with an
-# all-clear, and is not back; denials and hypotheticals reach only what they say. ---
+# --- The sixth and seventh reviews: a sign that eased, or is like an old episode, is still a sign;
+# denials and hypotheticals reach only what they say. ---
 @pytest.mark.parametrize(
     "message",
     [
