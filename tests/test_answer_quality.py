@@ -96,7 +96,7 @@ def test_empty_clinic_settings_say_to_ask_the_clinic(answerer: Answerer) -> None
 # Japanese one more calm message (2 → 3 of 98) came with round 13 joining the net's examples.
 # Setting aside someone else's past signs beside the writer's own complaint: 6 → 4 of 99; then
 # back to 5 of 99 with the sixth review's mends (a sign of now is never someone else's to set
-# aside, and only history years old with an all-clear is settled): safety first.
+# aside): safety first.
 # Japanese top-1 153 → 152 of 161 when round 14 joined the net's examples: its Japanese line
 # moved (placed on held-out examples, never here) and one more question gets urgent advice
 # (4 of 171 blind test questions do, 2 of them by the rules); the issue's bar is 93 %.
@@ -334,7 +334,8 @@ def test_history_hypotheticals_and_denials_are_not_alarms(answerer: Answerer, me
         "I had back surgery last month, my legs are getting weaker",  # is never history
         "乳がんの治療が終わって2年、ここ数週間腰が痛くて、寝ていても楽にならない",
         "股のしびれとか、おしっこも出ない",  # a comma ends the reach of a later 「ない」
-        # Settled history reaches only a sign named before the healing, in a sentence of the past.
+        # A past clause or an all-clear before the sign does not reach it; a relative's "x-ray was
+        # fine" or a repair years ago does not make new pain history.
         "Had a slipped disc in 2016 which healed, but I can't feel the paper when I wipe",
         "Hip replacement 3 years ago and over the last day it's gone hot and swollen, fever 38.5",
         "My dad (82) fell two weeks ago and hasn't fully recovered, his hip hurts when he walks",
@@ -431,6 +432,9 @@ def test_one_sided_weakness_or_a_drooping_face_is_a_stroke_emergency(
         # The eighth review: the writer has it too.
         "My mother had breast cancer and I've had it too. My lower back has ached for weeks.",
         "My brother had an aneurysm repaired, and I was told I have a small one. My back aches.",
+        # The code review: a relative in another sense does not switch the aneurysm rule off.
+        "They are watching an aneurysm in my belly and my back hurts. My mum had to drive me.",
+        "My dad's aneurysm was repaired, and now they found one in me. My back hurts today.",
         "父は大動脈瘤の手術をしました。私も健診で同じものがあると言われました。腰が急に痛いです。",
     ],
 )
@@ -482,7 +486,6 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "風邪で38度あるけど腰はもう痛くないです。予約を変更したい",
         "腰痛はここ2ヶ月出てないです。微熱があるので今週は休みます",
         "夜勤明けで寝れない、腰も少し重い",
-        "腰痛で熱が出たらどうしたらいいですか？今は平気です",
         "スキーで転んだけどどこも痛くないです。腰痛の施術は予定どおりで",
         "足はしびれてない、両足とも力は入る。腰が張るだけ",
         "接骨院で「このままだと歩けなくなる」と言われた。今は普通に歩けます",
@@ -527,6 +530,8 @@ def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
         "My husband had an aneurysm repaired last year. I'm the patient, just sciatica",
         "My mother had breast cancer. I have lower back pain from carrying my toddler",
         "父が前立腺がんで治療中です。私の腰はデスクワークでこっています",
+        # The code review: an in-law is a person.
+        "My mother-in-law had breast cancer. My own back aches after gardening.",
     ],
 )
 def test_someone_elses_condition_beside_the_writers_own_complaint_is_not_an_alarm(
@@ -537,6 +542,15 @@ def test_someone_elses_condition_beside_the_writers_own_complaint_is_not_an_alar
     # The net still reads the message at its usual line; here it finds nothing urgent either.
     reply = answerer.answer(message)
     assert not reply.urgent and reply.topic_id is not None
+
+
+def test_a_general_question_beside_someone_elses_condition_is_not_an_alarm(
+    answerer: Answerer,
+) -> None:
+    # The code review: the rules read the sentences about the writer the same way again.
+    message = "What does saddle numbness mean? My mum had breast cancer. My own back aches."
+    assert answerer.checker.check(message).rule is None
+    assert not answerer.answer(message).urgent
 
 
 # --- The sixth and seventh reviews: a sign that eased, or is like an old episode, is still a sign;

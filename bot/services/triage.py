@@ -33,6 +33,9 @@ _ME_NOW = re.compile(
     r"今(そう|まさに|その状態)|まさに今|今そうなって"
     r"|もう ?(\d+|[一二三四五六七八九十何数]+) ?日(目|になる|たつ|経つ)"
 )
+# Longer than any Telegram message: reading whose each sign is would cost seconds (a span per
+# mention), and keeping the alarm is the safe side.
+_SOMEONE_ELSE_MAX = 4096
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
 _CLAUSE_END = re.compile(
     r"[.!?;\n。！？]+|(?<!ago)(?<!years)(?<!twenties)(?<!昔)(?<!去年)(?<!前)[,、]"
@@ -146,6 +149,12 @@ class RedFlagChecker:
             for name in {c for group in rule.when for c in group} | set(rule.unless):
                 if name not in self._concepts:
                     raise ValueError(f"rule {rule.id} uses unknown concept {name!r}")
+        for name in ("had", "now"):
+            if set(others[name]) != {"en", "ja"}:
+                raise ValueError(f"someone_else.{name} needs exactly en and ja")
+        for rule in spec["rules"]:
+            if unknown := set(rule) - {"id", "tier", "reason", "when", "unless"}:
+                raise ValueError(f"rule {rule['id']} has unknown keys {sorted(unknown)}")
         for section in ("context", "history", "conditions"):
             for name in spec[section]:
                 if name not in self._concepts:
@@ -189,7 +198,8 @@ class RedFlagChecker:
         return any(self._now[lang].search(text) for lang in ("en", "ja"))
 
     def _discounted(self, text: str, match: re.Match[str], language: str, concept: str) -> bool:
-        """A mention that is not a sign the writer has now: denied, or history long settled."""
+        """A mention that is not a sign the writer has now: denied, or (for a sign not in the
+        yaml's `history`) in a clause that speaks only of the past."""
         if self._negated(text, match, language, concept):
             return True
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
@@ -258,8 +268,10 @@ class RedFlagChecker:
         else has had (a cancer, an aneurysm, steroids…), and the writer tells of a complaint of
         their own. A sign of now is never set aside this way, whoever has it: a carer writing
         about their father's chest pain gets the same urgent advice (the sixth review)."""
-        if not self._own_complaint.search(text) or any(
-            self._their_now[lang].search(text) for lang in ("en", "ja")
+        if (
+            len(text) > _SOMEONE_ELSE_MAX
+            or not self._own_complaint.search(text)
+            or any(self._their_now[lang].search(text) for lang in ("en", "ja"))
         ):
             return False
         others = False
@@ -293,7 +305,8 @@ class RedFlagChecker:
 
     def _first_rule(self, text: str, *, without_signs: bool = False) -> Rule | None:
         """The most urgent rule whose signs are all in `text` (already folded); with
-        `without_signs`, only the rules that context alone can fire."""
+        `without_signs`, every sign counts as absent (in `unless` too, where only context
+        concepts stand today), so only the rules that context alone can fire are left."""
         present: dict[str, bool] = {}
 
         def has(concept: str) -> bool:
@@ -310,6 +323,14 @@ class RedFlagChecker:
                 return rule
         return None
 
+    def _rule_for(self, text: str) -> tuple[Rule | None, bool]:
+        """The most urgent rule for `text`, and whether every sign in it was a condition someone
+        else has had (then only the rules context alone can fire are left)."""
+        rule = self._first_rule(text)
+        if rule is not None and self._all_someone_elses(text):
+            return self._first_rule(text, without_signs=True), True
+        return rule, False
+
     def check(self, message: str) -> Triage:
         """The most urgent rule the message triggers, if any.
 
@@ -317,11 +338,9 @@ class RedFlagChecker:
         that...") do not count; the message then gets the red-flags topic instead of an alarm.
         """
         text = fold(message)
-        rule = self._first_rule(text)
-        if rule is not None and self._all_someone_elses(text):
-            rule = self._first_rule(text, without_signs=True)
-            if rule is None:
-                return Triage(someone_elses=True)
+        rule, someone_elses = self._rule_for(text)
+        if rule is None and someone_elses:
+            return Triage(someone_elses=True)
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
         if rule is None:
             general = bool(sentences) and all(self._is_informational(s) for s in sentences)
@@ -331,5 +350,5 @@ class RedFlagChecker:
         about_the_writer = ". ".join(s for s in sentences if not self._is_informational(s))
         if about_the_writer == ". ".join(sentences):
             return Triage(rule=rule)
-        rule = self._first_rule(about_the_writer)
+        rule, _ = self._rule_for(about_the_writer)
         return Triage(rule=rule) if rule is not None else Triage(informational=True)
