@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/understanding.py [--misses]
 `--misses` also lists what went wrong in the tuning parts (never the test parts: nothing is tuned
-on them, so nobody should read their misses while tuning). The later blind sets (2-5) follow,
+on them, so nobody should read their misses while tuning). The later blind sets (2-6) follow,
 as figures only.
 """
 
@@ -15,15 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.services.answering import Answerer, ClinicFacts
 from bot.settings import REPO_ROOT
-from tests.datasets import (
-    fifth_blind_red_flags,
-    fourth_blind_red_flags,
-    questions,
-    red_flag_messages,
-    second_blind_red_flags,
-    sixth_blind_red_flags,
-    third_blind_red_flags,
-)
+from tests.datasets import LATER_BLIND_SETS, later_blind_red_flags, questions, red_flag_messages
 
 FACTS = ClinicFacts(name="Fuji Wellness", address="Tokyo", email="clinic@example.com")
 
@@ -73,15 +65,9 @@ def report(answerer: Answerer, *, show_misses: bool) -> None:
 
 def report_later_blind_sets(answerer: Answerer) -> None:
     """Urgent caught and calm flagged on the later blind sets (figures only)."""
-    for name, read in (
-        ("blind2", second_blind_red_flags),
-        ("blind3", third_blind_red_flags),
-        ("blind4", fourth_blind_red_flags),
-        ("blind5", fifth_blind_red_flags),
-        ("blind6", sixth_blind_red_flags),
-    ):
+    for name in LATER_BLIND_SETS:
         for language in ("en", "ja"):
-            messages = read(language)
+            messages = later_blind_red_flags(name, language)
             urgent = [m for m in messages if m.urgent]
             calm = [m for m in messages if not m.urgent]
             caught = sum(answerer.answer(m.text).urgent for m in urgent)

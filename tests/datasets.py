@@ -9,11 +9,10 @@ from typing import Literal
 
 DATA = Path(__file__).resolve().parent / "data"
 BLIND = DATA / "blind"
-SECOND_BLIND = DATA / "blind2"  # red flags only; measured once, never tuned on
-THIRD_BLIND = DATA / "blind3"  # red flags only; written before the third session, measured once
-FOURTH_BLIND = DATA / "blind4"  # red flags only; written before the fourth session, measured once
-FIFTH_BLIND = DATA / "blind5"  # red flags only; written after the fourth session, measured once
-SIXTH_BLIND = DATA / "blind6"  # red flags only; written during the fifth session, measured once
+# Red flags only, no tuning part, each measured at a few commits and never tuned on: blind2
+# (written after the second session), blind3 and blind4 (before the third and fourth), blind5
+# (after the fourth), blind6 (during the fifth).
+LATER_BLIND_SETS = ("blind2", "blind3", "blind4", "blind5", "blind6")
 Part = Literal["tune", "test", "all"]
 
 
@@ -79,33 +78,9 @@ def red_flag_messages(language: str, *, blind: bool, part: Part = "all") -> list
     return [m for m in rows if _in(part, m.text)]
 
 
-def second_blind_red_flags(language: str) -> list[Message]:
-    """The second blind set's messages (all of them: it has no tuning part)."""
-    return _blind_set(SECOND_BLIND, language)
-
-
-def third_blind_red_flags(language: str) -> list[Message]:
-    """The third blind set's messages (all of them: it has no tuning part)."""
-    return _blind_set(THIRD_BLIND, language)
-
-
-def fourth_blind_red_flags(language: str) -> list[Message]:
-    """The fourth blind set's messages (all of them: it has no tuning part)."""
-    return _blind_set(FOURTH_BLIND, language)
-
-
-def fifth_blind_red_flags(language: str) -> list[Message]:
-    """The fifth blind set's messages (all of them: it has no tuning part)."""
-    return _blind_set(FIFTH_BLIND, language)
-
-
-def sixth_blind_red_flags(language: str) -> list[Message]:
-    """The sixth blind set's messages (all of them: it has no tuning part)."""
-    return _blind_set(SIXTH_BLIND, language)
-
-
-def _blind_set(folder: Path, language: str) -> list[Message]:
+def later_blind_red_flags(name: str, language: str) -> list[Message]:
+    """One later blind set's messages (all of them: it has no tuning part)."""
     return [
         Message(text=text, urgent=label == "urgent", language=language, category=category)
-        for label, category, text in _rows(folder / f"red_flags_{language}.tsv")
+        for label, category, text in _rows(DATA / name / f"red_flags_{language}.tsv")
     ]

@@ -155,18 +155,11 @@ LATER_BLIND_FLOORS = {
     ("blind6", "en"): {"urgent": 0.99, "calm_flagged": 0.04},
     ("blind6", "ja"): {"urgent": 0.99, "calm_flagged": 0.06},
 }
-LATER_BLIND_SETS = {
-    "blind2": datasets.second_blind_red_flags,
-    "blind3": datasets.third_blind_red_flags,
-    "blind4": datasets.fourth_blind_red_flags,
-    "blind5": datasets.fifth_blind_red_flags,
-    "blind6": datasets.sixth_blind_red_flags,
-}
 
 
 @pytest.mark.parametrize(("blind_set", "language"), list(LATER_BLIND_FLOORS))
 def test_later_blind_sets_red_flags(answerer: Answerer, blind_set: str, language: str) -> None:
-    messages = LATER_BLIND_SETS[blind_set](language)
+    messages = datasets.later_blind_red_flags(blind_set, language)
     urgent = [m for m in messages if m.urgent]
     calm = [m for m in messages if not m.urgent]
     assert len(urgent) == 150 and len(calm) == 150

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -33,9 +35,6 @@ _ME_NOW = re.compile(
     r"今(そう|まさに|その状態)|まさに今|今そうなって"
     r"|もう ?(\d+|[一二三四五六七八九十何数]+) ?日(目|になる|たつ|経つ)"
 )
-# Longer than any Telegram message: reading whose each sign is would cost seconds (a span per
-# mention), and keeping the alarm is the safe side.
-_SOMEONE_ELSE_MAX = 4096
 # A clause: what a past marker or a denial can reach ("the pain settled, but I can't pee").
 _CLAUSE_END = re.compile(
     r"[.!?;\n。！？]+|(?<!ago)(?<!years)(?<!twenties)(?<!昔)(?<!去年)(?<!前)[,、]"
@@ -89,12 +88,23 @@ class Triage:
         return self.rule is None and (self.reassured or self.general)
 
 
+@functools.lru_cache(maxsize=8)
+def _marks(ends: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
+    """Where each of the `ends` marks in `text` starts and ends, found once per text: every
+    sign mention asks for its clause and sentence."""
+    found = list(ends.finditer(text))
+    return [m.start() for m in found], [m.end() for m in found]
+
+
 def _span(ends: re.Pattern[str], text: str, match: re.Match[str]) -> tuple[int, int]:
     """Where the piece of `text` between two `ends` (a clause, a sentence) that holds the match
     starts and ends."""
-    start = max((m.end() for m in ends.finditer(text, 0, match.start())), default=0)
-    end_mark = ends.search(text, match.end())
-    return start, end_mark.start() if end_mark else len(text)
+    starts, stops = _marks(ends, text)
+    before = bisect.bisect_right(stops, match.start())  # marks that end before the match
+    after = bisect.bisect_left(starts, match.end())  # the first mark after it
+    return (stops[before - 1] if before else 0), (
+        starts[after] if after < len(starts) else len(text)
+    )
 
 
 def fold(text: str) -> str:
@@ -136,7 +146,6 @@ class RedFlagChecker:
         others = spec["someone_else"]
         self._someone_else = {lang: re.compile(others[lang]) for lang in ("en", "ja")}
         self._own_complaint = re.compile(others["own"])
-        self._writer_in_clause = re.compile(others["first_person"])
         self._had = {lang: re.compile(p) for lang, p in others["had"].items()}
         self._their_now = {lang: re.compile(p) for lang, p in others["now"].items()}
         self._signs = sorted(
@@ -215,15 +224,17 @@ class RedFlagChecker:
                     return True
         return False
 
+    def _mentions(self, text: str) -> Iterator[tuple[re.Match[str], str, str]]:
+        """Every mention of a sign in `text`: the match, its language and the sign."""
+        for concept in self._signs:
+            for language in ("en", "ja"):
+                for pattern in self._concepts[concept].get(language, []):
+                    for m in pattern.finditer(text):
+                        yield m, language, concept
+
     def _denied(self, text: str) -> bool:
         """Signs are named only to be denied: some mention, and every mention negated."""
-        mentions = [
-            (m, language, concept)
-            for concept in self._signs
-            for language in ("en", "ja")
-            for pattern in self._concepts[concept].get(language, [])
-            for m in pattern.finditer(text)
-        ]
+        mentions = list(self._mentions(text))
         # History is not reassurance: the semantic net still reads a message about the past.
         # Nor is a denial in one sentence for another that tells of now in words the rules do
         # not know ("No fall. No fever. Since yesterday I can't tell when I've been to the loo").
@@ -242,12 +253,16 @@ class RedFlagChecker:
             and not told_now
         )
 
-    def _someone_elses(self, text: str, match: re.Match[str], language: str) -> bool:
+    def _someone_elses(
+        self, text: str, match: re.Match[str], language: str, now_in: dict[tuple[int, int], bool]
+    ) -> bool:
         """The clause says another person had the condition, in so many words ("my aunt had
         bone cancer", 「父が前立腺がんで治療中」), and its sentence does not speak of now. "My
         wife thinks the steroids…" and 「骨粗しょう症の私」 are the writer's own."""
-        sentence_start, sentence_end = _span(_SENTENCE_END, text, match)
-        if self._is_now(text[sentence_start:sentence_end]):
+        sentence = _span(_SENTENCE_END, text, match)
+        if sentence not in now_in:  # read once per sentence, however many signs it names
+            now_in[sentence] = self._is_now(text[sentence[0] : sentence[1]])
+        if now_in[sentence]:
             return False
         start, end = _span(_CLAUSE_END, text, match)
         if language == "ja":
@@ -261,31 +276,27 @@ class RedFlagChecker:
         after = start + person.end()
         # A condition pattern may itself begin with the person ("mother had breast cancer").
         owned = after >= match.start() or self._had["en"].match(text, after, match.start())
-        return bool(owned and not self._writer_in_clause.search(text, after, end))
+        return bool(owned and not self._first_person["en"].search(text, after, end))
 
     def _all_someone_elses(self, text: str) -> bool:
         """Every sign the message names that is not denied or history is a condition someone
         else has had (a cancer, an aneurysm, steroids…), and the writer tells of a complaint of
         their own. A sign of now is never set aside this way, whoever has it: a carer writing
         about their father's chest pain gets the same urgent advice (the sixth review)."""
-        if (
-            len(text) > _SOMEONE_ELSE_MAX
-            or not self._own_complaint.search(text)
-            or any(self._their_now[lang].search(text) for lang in ("en", "ja"))
+        if not self._own_complaint.search(text) or any(
+            self._their_now[lang].search(text) for lang in ("en", "ja")
         ):
             return False
         others = False
-        for concept in self._signs:
-            for language in ("en", "ja"):
-                for pattern in self._concepts[concept].get(language, []):
-                    for m in pattern.finditer(text):
-                        if self._discounted(text, m, language, concept):
-                            continue
-                        if concept not in self._conditions or not self._someone_elses(
-                            text, m, language
-                        ):
-                            return False
-                        others = True
+        now_in: dict[tuple[int, int], bool] = {}
+        for m, language, concept in self._mentions(text):
+            if self._discounted(text, m, language, concept):
+                continue
+            if concept not in self._conditions or not self._someone_elses(
+                text, m, language, now_in
+            ):
+                return False
+            others = True
         return others
 
     def _is_informational(self, sentence: str) -> bool:
