@@ -505,6 +505,18 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "ふくらはぎを鍛えすぎて、もうつま先で立てないです。腰も張ってます",
         "ジムに通い始めて半年で5キロ体重が減りました。腰の調子はどう変わりますか",
         "お灸のあと腰が熱っぽいけど、気持ちいいです",
+        # Round 15: the back as it always is, the same old ache after a cancer, a pet's trouble.
+        "Had a cold with a fever yesterday; my back is the same as ever.",
+        "熱は37.6度で鼻水。腰は普段どおりです",
+        "流行りの風邪で微熱。腰のほうは特に悪化してないです",
+        "Breast cancer treated in 2016. My lower back aches after gardening like it always did.",
+        "大腸がんの手術から10年。腰痛は学生の頃からの持病で、いつも通りの感じです",
+        "my dog is peeing blood, do you know a vet? my back is fine",
+        "猫がおしっこ出なくて動物病院に行きました。私の腰痛の予約もお願いします",
+        "No bladder trouble, nothing numb between my legs, just a stiff back",
+        "My colleague has an aneurysm, is it hereditary? I'd like to book for my lower back",
+        "Mum just got diagnosed with bowel cancer, I'm so stressed my neck and lower back ache",
+        "子供が公園で転んだけどすぐ走り回ってました。私の腰の予約をしたいです",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
@@ -642,3 +654,28 @@ def test_every_part_of_a_very_long_message_reaches_the_net(answerer: Answerer) -
         pieces = answerer._pieces(message)
         assert len(pieces) <= MAX_PIECES and "".join(pieces) == message
         assert any(sign.strip() in piece for piece in pieces)
+
+
+def test_a_denied_medicine_is_not_an_alarm(answerer: Answerer) -> None:
+    assert not answerer.answer("ステロイドとかは飲んでないです。ぎっくり腰でも大丈夫？").urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # The writer is in the pet's clause: the fall is theirs.
+        "our dog tripped me on the stairs and now my hip really hurts",
+        "犬が急に走り出して転んで、腰を打って立てない",
+        "犬が原因で転んで腰を強く打った",
+        # The back as it always is does not hide a fever with the usual pain, nor a sign of now.
+        "熱が39度で寒気がする。腰は前と同じくらい痛い",
+        "fever of 38.5 since last night, my back is the same as ever but I can't pee",
+        # The same old ache after a cancer, unless it has changed.
+        "cancer survivor, the same old back ache but now it wakes me every night",
+        "I had prostate cancer 5 years ago. my back has ached for 3 weeks, same as before the "
+        "cancer came back last time",
+        "乳がんの治療から5年。いつもの腰痛だけど最近ひどくなってきた",
+    ],
+)
+def test_round_15s_readings_leave_signs_of_now_urgent(answerer: Answerer, message: str) -> None:
+    assert answerer.answer(message).urgent

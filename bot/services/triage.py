@@ -133,7 +133,9 @@ class RedFlagChecker:
         )
         self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
         self._fine_after = re.compile(spec["fine_after"]["en"])
-        self._fine_after_place = re.compile(spec["fine_after_place"]["en"])
+        self._fine_after_place = {
+            lang: re.compile(p) for lang, p in spec["fine_after_place"].items()
+        }
         self._experienced = re.compile(spec["experienced"]["ja"])
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
@@ -146,6 +148,9 @@ class RedFlagChecker:
         others = spec["someone_else"]
         self._someone_else = {lang: re.compile(others[lang]) for lang in ("en", "ja")}
         self._own_complaint = re.compile(others["own"])
+        pets = spec["pet"]
+        self._pet = {lang: re.compile(pets[lang]) for lang in ("en", "ja")}
+        self._writer = re.compile(pets["writer"])
         self._had = {lang: re.compile(p) for lang, p in others["had"].items()}
         self._their_now = {lang: re.compile(p) for lang, p in others["now"].items()}
         self._signs = sorted(
@@ -177,6 +182,9 @@ class RedFlagChecker:
             # 「しびれたことがありました」: a sign once had; 「がんをやった…」: the history itself.
             if concept not in self._conditions and self._experienced.match(text, match.end()):
                 return not self._is_now(self._clause(text, match))  # …but not 「昨日から」
+            # 「腰は前と同じくらいです」: the place as ever (a sign as ever is still there).
+            if concept in self._context and self._fine_after_place["ja"].match(text, match.end()):
+                return True
             return bool(self._negation["ja"].match(text, match.end()))
         sentence_start = max(
             text.rfind(mark, 0, match.start()) for mark in (*".!?;,:/(\n–—", " - ")
@@ -188,7 +196,7 @@ class RedFlagChecker:
         if self._negation["en"].search(before) and not _NEW_TO_ME.match(text, match.end()):
             return True
         # "bladder control fine", "my back is back to normal"; not "can't walk fine".
-        fine = self._fine_after_place if concept in self._context else self._fine_after
+        fine = self._fine_after_place["en"] if concept in self._context else self._fine_after
         return bool(fine.match(text, match.end()) and not self._negative_word.search(match.group()))
 
     def _clause(self, text: str, match: re.Match[str]) -> str:
@@ -209,11 +217,26 @@ class RedFlagChecker:
     def _discounted(self, text: str, match: re.Match[str], language: str, concept: str) -> bool:
         """A mention that is not a sign the writer has now: denied, or (for a sign not in the
         yaml's `history`) in a clause that speaks only of the past."""
-        if self._negated(text, match, language, concept):
+        if self._negated(text, match, language, concept) or self._a_pets(text, match, language):
             return True
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
         return concept in self._past_signs and self._in_the_past(text, match)
+
+    def _a_pets(self, text: str, match: re.Match[str], language: str) -> bool:
+        """The sign's clause is about a pet and leaves the writer out ("my cat is peeing blood";
+        not "our dog tripped me")."""
+        start, end = _span(_CLAUSE_END, text, match)
+        if language == "ja":
+            pet = self._pet["ja"].search(text, start, match.start())
+        else:
+            pet = self._pet["en"].match(text, start, match.start())
+            pet = pet if pet or match.start() > start else self._pet["en"].match(text, start, end)
+        if pet is None:
+            return False
+        between = text[min(pet.end(), match.start()) : match.end()]
+        after = text[match.end() : end]
+        return not (self._first_person[language].search(between) or self._writer.search(after))
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
