@@ -517,6 +517,9 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "My colleague has an aneurysm, is it hereditary? I'd like to book for my lower back",
         "Mum just got diagnosed with bowel cancer, I'm so stressed my neck and lower back ache",
         "子供が公園で転んだけどすぐ走り回ってました。私の腰の予約をしたいです",
+        "I need heat pads on my back every evening, anything better?",
+        "night sweats from the menopause, and a stiff lower back after work",
+        "almost fell off a ladder but caught myself, tweaked my lower back a bit",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
@@ -675,6 +678,9 @@ def test_a_denied_medicine_is_not_an_alarm(answerer: Answerer) -> None:
         "I had prostate cancer 5 years ago. my back has ached for 3 weeks, same as before the "
         "cancer came back last time",
         "乳がんの治療から5年。いつもの腰痛だけど最近ひどくなってきた",
+        "since monday I need pads, I keep leaking, and my back is agony",
+        "fell off a ladder this morning and my lower back is agony",
+        "night sweats and a fever every night, and my lower back aches",
     ],
 )
 def test_round_15s_readings_leave_signs_of_now_urgent(answerer: Answerer, message: str) -> None:
