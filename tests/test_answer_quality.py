@@ -142,7 +142,9 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
 # eighth review's mends (a relative's condition is not set aside when the writer has it "too").
 # Sixth session (round 15 in the rules and the net's examples, the net's lines placed again on
 # held-out examples): English blind3 20 -> 21 and Japanese blind6 9 -> 10 calm flagged, while
-# Japanese blind6 caught its last urgent message (149 -> 150) and English blind5 flags 12 -> 11.
+# Japanese blind6 caught its last urgent message (149 -> 150); after the ninth review's mends
+# (the same old ache after a cancer and the menopause's night sweats read as before) English
+# blind5 and Japanese blind6 flag what they did before the session (12 and 9 of 150).
 LATER_BLIND_FLOORS = {
     ("blind2", "en"): {"urgent": 0.99, "calm_flagged": 0.041},
     ("blind2", "ja"): {"urgent": 1.0, "calm_flagged": 0.087},
@@ -154,11 +156,11 @@ LATER_BLIND_FLOORS = {
     ("blind4", "en"): {"urgent": 0.99, "calm_flagged": 0.04},
     ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.074},
     # Written after the fourth session's work.
-    ("blind5", "en"): {"urgent": 1.0, "calm_flagged": 0.074},
+    ("blind5", "en"): {"urgent": 1.0, "calm_flagged": 0.08},
     ("blind5", "ja"): {"urgent": 0.99, "calm_flagged": 0.034},
     # Written during the fifth session; measured once at its end, and again at the sixth's.
     ("blind6", "en"): {"urgent": 0.99, "calm_flagged": 0.04},
-    ("blind6", "ja"): {"urgent": 1.0, "calm_flagged": 0.067},
+    ("blind6", "ja"): {"urgent": 1.0, "calm_flagged": 0.06},
 }
 
 
@@ -510,12 +512,10 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "ふくらはぎを鍛えすぎて、もうつま先で立てないです。腰も張ってます",
         "ジムに通い始めて半年で5キロ体重が減りました。腰の調子はどう変わりますか",
         "お灸のあと腰が熱っぽいけど、気持ちいいです",
-        # Round 15: the back as it always is, the same old ache after a cancer, a pet's trouble.
+        # Round 15: the back as it always is beside a cold or a harmless fall, a pet's trouble.
         "Had a cold with a fever yesterday; my back is the same as ever.",
         "熱は37.6度で鼻水。腰は普段どおりです",
         "流行りの風邪で微熱。腰のほうは特に悪化してないです",
-        "Breast cancer treated in 2016. My lower back aches after gardening like it always did.",
-        "大腸がんの手術から10年。腰痛は学生の頃からの持病で、いつも通りの感じです",
         "my dog is peeing blood, do you know a vet? my back is fine",
         "猫がおしっこ出なくて動物病院に行きました。私の腰痛の予約もお願いします",
         "No bladder trouble, nothing numb between my legs, just a stiff back",
@@ -523,7 +523,6 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "Mum just got diagnosed with bowel cancer, I'm so stressed my neck and lower back ache",
         "子供が公園で転んだけどすぐ走り回ってました。私の腰の予約をしたいです",
         "I need heat pads on my back every evening, anything better?",
-        "night sweats from the menopause, and a stiff lower back after work",
         "almost fell off a ladder but caught myself, tweaked my lower back a bit",
     ],
 )
@@ -686,7 +685,20 @@ def test_a_denied_medicine_is_not_an_alarm(answerer: Answerer) -> None:
         "since monday I need pads, I keep leaking, and my back is agony",
         "fell off a ladder this morning and my lower back is agony",
         "night sweats and a fever every night, and my lower back aches",
+        # The ninth review: the back as it always is answers only a cold's fever or a harmless
+        # fall; a high fever or shaking chills, an aneurysm, a crash stay urgent.
+        "腰は前と同じくらいです。昨日から39度の熱があって、ガタガタ震えています。",
+        "I have an AAA. My back is the same as ever, but I feel faint and clammy.",
+        "After the car accident yesterday my back hasn't changed, still agony.",
+        "Update: my back hasn't changed, still really sore. Fever is 38.9 today and I'm shivering.",
+        # A pet's clause that names a person, a scan or a sitter is not about a pet.
+        "The dog pulled the lead so hard Dad fell and broke his hip.",
+        "犬が引っ張り父が転倒しました。股関節が痛いそうです。",
+        "The PET scan last week showed bone metastases in the lumbar spine.",
+        "I have to wear gel pads in my underwear now because of leaking, and my back is bad.",
     ],
 )
-def test_round_15s_readings_leave_signs_of_now_urgent(answerer: Answerer, message: str) -> None:
+def test_round_15s_and_the_ninth_reviews_signs_of_now_stay_urgent(
+    answerer: Answerer, message: str
+) -> None:
     assert answerer.answer(message).urgent

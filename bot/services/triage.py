@@ -133,9 +133,7 @@ class RedFlagChecker:
         )
         self._negation = {lang: re.compile(p) for lang, p in spec["negation"].items()}
         self._fine_after = re.compile(spec["fine_after"]["en"])
-        self._fine_after_place = {
-            lang: re.compile(p) for lang, p in spec["fine_after_place"].items()
-        }
+        self._fine_after_place = re.compile(spec["fine_after_place"]["en"])
         self._experienced = re.compile(spec["experienced"]["ja"])
         self._negative_word = re.compile(spec["negative_word"]["en"])
         self._past = {lang: re.compile(p) for lang, p in spec["past"].items()}
@@ -182,9 +180,6 @@ class RedFlagChecker:
             # 「しびれたことがありました」: a sign once had; 「がんをやった…」: the history itself.
             if concept not in self._conditions and self._experienced.match(text, match.end()):
                 return not self._is_now(self._clause(text, match))  # …but not 「昨日から」
-            # 「腰は前と同じくらいです」: the place as ever (a sign as ever is still there).
-            if concept in self._context and self._fine_after_place["ja"].match(text, match.end()):
-                return True
             return bool(self._negation["ja"].match(text, match.end()))
         sentence_start = max(
             text.rfind(mark, 0, match.start()) for mark in (*".!?;,:/(\n–—", " - ")
@@ -196,7 +191,7 @@ class RedFlagChecker:
         if self._negation["en"].search(before) and not _NEW_TO_ME.match(text, match.end()):
             return True
         # "bladder control fine", "my back is back to normal"; not "can't walk fine".
-        fine = self._fine_after_place["en"] if concept in self._context else self._fine_after
+        fine = self._fine_after_place if concept in self._context else self._fine_after
         return bool(fine.match(text, match.end()) and not self._negative_word.search(match.group()))
 
     def _clause(self, text: str, match: re.Match[str]) -> str:
@@ -217,8 +212,10 @@ class RedFlagChecker:
     def _discounted(self, text: str, match: re.Match[str], language: str, concept: str) -> bool:
         """A mention that is not a sign the writer has now: denied, or (for a sign not in the
         yaml's `history`) in a clause that speaks only of the past."""
-        if self._negated(text, match, language, concept) or self._a_pets(text, match, language):
+        if self._negated(text, match, language, concept):
             return True
+        if concept not in self._context and self._a_pets(text, match, language):
+            return True  # only signs: "…so hard that Grandma fell; her hip hurts" keeps the hip
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
         return concept in self._past_signs and self._in_the_past(text, match)
@@ -234,9 +231,12 @@ class RedFlagChecker:
             pet = pet if pet or match.start() > start else self._pet["en"].match(text, start, end)
         if pet is None:
             return False
-        between = text[min(pet.end(), match.start()) : match.end()]
+        # In Japanese the pet match runs up to the sign: a person in it (「犬が引っ張り父が」).
+        between = text[
+            pet.start() if language == "ja" else min(pet.end(), match.start()) : match.end()
+        ]
         after = text[match.end() : end]
-        return not (self._first_person[language].search(between) or self._writer.search(after))
+        return not (self._writer.search(between) or self._writer.search(after))
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
