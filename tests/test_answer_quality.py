@@ -524,6 +524,8 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "子供が公園で転んだけどすぐ走り回ってました。私の腰の予約をしたいです",
         "I need heat pads on my back every evening, anything better?",
         "almost fell off a ladder but caught myself, tweaked my lower back a bit",
+        "The flu knocked me down for a week and now my back is stiff from lying in bed.",
+        "The x-ray showed no fracture, just a bruise on my hip.",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
@@ -696,6 +698,11 @@ def test_a_denied_medicine_is_not_an_alarm(answerer: Answerer) -> None:
         "犬が引っ張り父が転倒しました。股関節が痛いそうです。",
         "The PET scan last week showed bone metastases in the lumbar spine.",
         "I have to wear gel pads in my underwear now because of leaking, and my back is bad.",
+        # Missed before the sixth round too, found by the ninth review.
+        "腹部大動脈瘤の経過観察中です。腰はいつも通り痛いです。",
+        "Our dog knocked Grandma over in the hallway, her hip is really sore.",
+        "The CAT scan showed a compression fracture at L2.",
+        "The dog tripped Grandma; she's lying on the floor.",
     ],
 )
 def test_round_15s_and_the_ninth_reviews_signs_of_now_stay_urgent(
