@@ -144,14 +144,16 @@ def test_blind_test_part_red_flags(answerer: Answerer, language: str) -> None:
 # held-out examples): English blind3 20 -> 21 and Japanese blind6 9 -> 10 calm flagged, while
 # Japanese blind6 caught its last urgent message (149 -> 150); after the ninth review's mends
 # (the same old ache after a cancer and the menopause's night sweats read as before) English
-# blind5 and Japanese blind6 flag what they did before the session (12 and 9 of 150).
+# blind5 and Japanese blind6 flag what they did before the session (12 and 9 of 150). The code
+# review then removed the readings of the back "as ever" and of pets (both hid emergencies):
+# Japanese blind3 26 -> 27 and blind6 9 -> 10 calm flagged.
 LATER_BLIND_FLOORS = {
     ("blind2", "en"): {"urgent": 0.99, "calm_flagged": 0.041},
     ("blind2", "ja"): {"urgent": 1.0, "calm_flagged": 0.087},
     # Its calm messages are harder than the other sets' (denied, past, hypothetical and other
     # people's signs; the rules alone flag about 10 % of them); see README, "Figures".
     ("blind3", "en"): {"urgent": 0.99, "calm_flagged": 0.14},
-    ("blind3", "ja"): {"urgent": 1.0, "calm_flagged": 0.174},
+    ("blind3", "ja"): {"urgent": 1.0, "calm_flagged": 0.18},
     # Written before the fourth session.
     ("blind4", "en"): {"urgent": 0.99, "calm_flagged": 0.04},
     ("blind4", "ja"): {"urgent": 1.0, "calm_flagged": 0.074},
@@ -160,7 +162,7 @@ LATER_BLIND_FLOORS = {
     ("blind5", "ja"): {"urgent": 0.99, "calm_flagged": 0.034},
     # Written during the fifth session; measured once at its end, and again at the sixth's.
     ("blind6", "en"): {"urgent": 0.99, "calm_flagged": 0.04},
-    ("blind6", "ja"): {"urgent": 1.0, "calm_flagged": 0.06},
+    ("blind6", "ja"): {"urgent": 1.0, "calm_flagged": 0.067},
 }
 
 
@@ -512,20 +514,16 @@ def test_plain_words_for_red_flags_are_caught_by_the_rules(
         "ふくらはぎを鍛えすぎて、もうつま先で立てないです。腰も張ってます",
         "ジムに通い始めて半年で5キロ体重が減りました。腰の調子はどう変わりますか",
         "お灸のあと腰が熱っぽいけど、気持ちいいです",
-        # Round 15: the back as it always is beside a cold or a harmless fall, a pet's trouble.
-        "Had a cold with a fever yesterday; my back is the same as ever.",
-        "熱は37.6度で鼻水。腰は普段どおりです",
-        "流行りの風邪で微熱。腰のほうは特に悪化してないです",
-        "my dog is peeing blood, do you know a vet? my back is fine",
-        "猫がおしっこ出なくて動物病院に行きました。私の腰痛の予約もお願いします",
+        # Round 15 and its reviews: denials, someone else's condition, pads and near falls.
         "No bladder trouble, nothing numb between my legs, just a stiff back",
         "My colleague has an aneurysm, is it hereditary? I'd like to book for my lower back",
         "Mum just got diagnosed with bowel cancer, I'm so stressed my neck and lower back ache",
-        "子供が公園で転んだけどすぐ走り回ってました。私の腰の予約をしたいです",
         "I need heat pads on my back every evening, anything better?",
         "almost fell off a ladder but caught myself, tweaked my lower back a bit",
         "The flu knocked me down for a week and now my back is stiff from lying in bed.",
         "The x-ray showed no fracture, just a bruise on my hip.",
+        "The dog nearly knocked me over at the park, my lower back is a bit stiff.",
+        "The police pulled me over for speeding and I sat so long my back is stiff.",
     ],
 )
 def test_ordinary_messages_found_in_the_rounds_are_not_alarms(
@@ -703,9 +701,18 @@ def test_a_denied_medicine_is_not_an_alarm(answerer: Answerer) -> None:
         "Our dog knocked Grandma over in the hallway, her hip is really sore.",
         "The CAT scan showed a compression fracture at L2.",
         "The dog tripped Grandma; she's lying on the floor.",
+        # The code review of the sixth round.
+        "The doctor said the x-ray shows my hip is fractured.",
+        "They found a fracture on the x-ray of my hip yesterday.",
+        "Nothing numb except between my legs, and my back is bad.",
+        "The dog found Grandad unresponsive on the kitchen floor.",
+        "孫と公園で転んでしまい股関節がズキズキします。孫はすぐ遊び回っていました",
+        "腹部大動脈瘤の経過観察中です。腰はいつも通りズキズキします。",
     ],
 )
-def test_round_15s_and_the_ninth_reviews_signs_of_now_stay_urgent(
+def test_the_rules_catch_signs_beside_what_round_15_taught_them_to_set_aside(
     answerer: Answerer, message: str
 ) -> None:
-    assert answerer.answer(message).urgent
+    # On the rules, not the full path: a rule that stops catching one must fail here even when
+    # the semantic net happens to catch it today.
+    assert answerer.checker.check(message).rule is not None

@@ -146,9 +146,6 @@ class RedFlagChecker:
         others = spec["someone_else"]
         self._someone_else = {lang: re.compile(others[lang]) for lang in ("en", "ja")}
         self._own_complaint = re.compile(others["own"])
-        pets = spec["pet"]
-        self._pet = {lang: re.compile(pets[lang]) for lang in ("en", "ja")}
-        self._writer = re.compile(pets["writer"])
         self._had = {lang: re.compile(p) for lang, p in others["had"].items()}
         self._their_now = {lang: re.compile(p) for lang, p in others["now"].items()}
         self._signs = sorted(
@@ -214,29 +211,9 @@ class RedFlagChecker:
         yaml's `history`) in a clause that speaks only of the past."""
         if self._negated(text, match, language, concept):
             return True
-        if concept not in self._context and self._a_pets(text, match, language):
-            return True  # only signs: "…so hard that Grandma fell; her hip hurts" keeps the hip
         # A cancer or an operation counts however long ago it was; a fall or a fever does not.
         # Context (where it hurts, who) is never history: only signs are.
         return concept in self._past_signs and self._in_the_past(text, match)
-
-    def _a_pets(self, text: str, match: re.Match[str], language: str) -> bool:
-        """The sign's clause is about a pet and leaves the writer out ("my cat is peeing blood";
-        not "our dog tripped me")."""
-        start, end = _span(_CLAUSE_END, text, match)
-        if language == "ja":
-            pet = self._pet["ja"].search(text, start, match.start())
-        else:
-            pet = self._pet["en"].match(text, start, match.start())
-            pet = pet if pet or match.start() > start else self._pet["en"].match(text, start, end)
-        if pet is None:
-            return False
-        # In Japanese the pet match runs up to the sign: a person in it (「犬が引っ張り父が」).
-        between = text[
-            pet.start() if language == "ja" else min(pet.end(), match.start()) : match.end()
-        ]
-        after = text[match.end() : end]
-        return not (self._writer.search(between) or self._writer.search(after))
 
     def _present(self, text: str, concept: str) -> bool:
         for language in ("en", "ja"):
